@@ -1,0 +1,3 @@
+from workinggroup_app.cli import main
+
+raise SystemExit(main())
