@@ -1,0 +1,27 @@
+"""What every window and view is handed: the database, the user, services, the op runner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ui.ops import OpRunner
+from workinggroup_app.db import Database
+from workinggroup_app.permissions import Actor
+from workinggroup_app.services import Services
+
+
+@dataclass
+class AppContext:
+    db: Database
+    actor: Actor
+    services: Services
+    ops: OpRunner
+    lang: str = "en"  # "en" or "zh_CN"
+
+    @property
+    def zh(self) -> bool:
+        return self.lang.startswith("zh")
+
+    def pick(self, en: str, zh: str) -> str:
+        """The word in the interface language (core words come in both languages)."""
+        return zh if self.zh and zh else en
