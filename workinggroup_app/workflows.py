@@ -167,18 +167,27 @@ WORKFLOWS: dict[str, Workflow] = {
 
 
 def mermaid(record_type: str) -> str:
-    """The workflow as a Mermaid state diagram, for the README."""
+    """The workflow as a Mermaid state diagram, for the README (kept true by a test)."""
     wf = WORKFLOWS[record_type]
     lines = ["stateDiagram-v2", f"    [*] --> {wf.initial}"]
-    seen: set[tuple[str, str]] = set()
+    by_target: dict[str, list[Transition]] = {}
     for t in wf.transitions:
-        if (t.source, t.target) in seen:
+        by_target.setdefault(t.target, []).append(t)
+    anywhere = [
+        target for target, ts in by_target.items() if len(ts) >= 4 and not any(t.when for t in ts)
+    ]
+    if anywhere:
+        lines.append('    state "any open state" as any_open')
+    for t in wf.transitions:
+        if t.target in anywhere:
             continue
-        seen.add((t.source, t.target))
         note = ""
         if t.when:
-            note = " : " + ", ".join(f"{v}" for _k, v in t.when)
+            note = " : " + ", ".join(v for _k, v in t.when)
         elif t.needs_outcome:
             note = " : with outcome"
         lines.append(f"    {t.source} --> {t.target}{note}")
+    for target in anywhere:
+        extra = " : names the original" if by_target[target][0].needs_duplicate_of else ""
+        lines.append(f"    any_open --> {target}{extra}")
     return "\n".join(lines)
