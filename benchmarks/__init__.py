@@ -1,0 +1,1 @@
+"""Scale benchmarks: run on demand, never part of the test suite."""
