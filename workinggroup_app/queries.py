@@ -87,6 +87,7 @@ class ListSpec:
     sort: str | None = None
     descending: bool = False
     today: date | None = None
+    audience: str = "internal"  # "bilateral": only what the counterpart may see
 
     def with_(self, **kw: Any) -> ListSpec:
         return replace(self, **kw)
@@ -195,6 +196,8 @@ def where_clauses(session: Session, spec: ListSpec) -> list[ColumnElement[bool]]
             )
     if spec.ids is not None:
         out.append(m.id.in_(list(spec.ids)) if spec.ids else false())
+    if spec.audience != "internal":
+        out.append(releasability.visible_clause(spec.audience, rt.key, m))
     return out
 
 
@@ -272,8 +275,10 @@ def list_rows(
         desc = not desc
     order = [key.desc() if desc else key.asc(), rt.model.id.desc() if desc else rt.model.id.asc()]
     if key is not rt.model.id:
-        # NULLs last in both directions, the same on SQLite and PostgreSQL
-        order.insert(0, case((key.is_(None), 1), else_=0))
+        # NULLs last in both directions, the same on SQLite and PostgreSQL; read from the
+        # end, the whole order is reversed, so NULLs come first there
+        nulls = case((key.is_(None), 1), else_=0)
+        order.insert(0, nulls.desc() if reverse else nulls.asc())
     rows = session.execute(q.order_by(*order).offset(offset).limit(limit)).all()
     out = [
         Row(

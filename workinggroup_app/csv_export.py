@@ -1,0 +1,232 @@
+"""CSV export of a list: the same ListSpec that drives a list view drives the file.
+
+One row per record. Columns: reference, uuid, title_en, title_zh, status (record types with
+a workflow), releasable (yes/no), then the record type's other listable fields, in the order
+fields.py declares them. Headers are field names (``headers="en"``) or Chinese labels
+(``headers="zh"``); CHOICE values are written as their stored keys unless ``values="words"``.
+
+Rows are read in batches through ``queries.list_rows`` inside one read snapshot, so the file
+is consistent while others write and memory does not grow with the table. A cell that a
+spreadsheet would run as a formula (= + - @ tab CR, and their full-width forms) gets a
+leading apostrophe; real numbers such as ``-12.5`` are left as they are.
+
+A bilateral export keeps only what ``releasability.visible_clause`` lets the counterpart see,
+needs the ``export_bilateral`` permission, and is recorded in the audit trail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workinggroup_app import audit, queries, releasability, words
+from workinggroup_app.db import Database, create_app_engine
+from workinggroup_app.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
+from workinggroup_app.fields import record_type as get_record_type
+from workinggroup_app.permissions import SYSTEM, Actor, require
+
+BATCH = 2000
+HEADER_STYLES = ("en", "zh")
+VALUE_STYLES = ("keys", "words")
+
+# Columns every export starts with, whatever the record type.
+LEADING = ("reference", "uuid", "title_en", "title_zh", "status")
+RELEASABLE_COLUMN = "releasable"
+RELEASABLE_LABEL = ("Releasable", "可向对方提供")
+
+# Spreadsheets run a cell as a formula when it starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """Make a cell inert in Excel / LibreOffice: prefix an apostrophe to formula starts."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _leading(rt: RecordType) -> list[str]:
+    return [name for name in LEADING if rt.has(name)]
+
+
+def export_columns(rt: RecordType) -> list[str]:
+    """The fields exported for a record type, in file order (``releasable`` goes after the
+    leading ones; the ``releasability`` marking itself is that yes/no column)."""
+    rest = [f.name for f in rt.list_fields() if f.name not in LEADING and f.name != "releasability"]
+    return [*_leading(rt), *rest]
+
+
+def header_row(rt: RecordType, headers: str = "en") -> list[str]:
+    names = _file_columns(rt)
+    if headers == "en":
+        return names
+    out = []
+    for name in names:
+        if name == RELEASABLE_COLUMN:
+            out.append(RELEASABLE_LABEL[1])
+        else:
+            out.append(rt.field(name).label_zh)
+    return out
+
+
+def _file_columns(rt: RecordType) -> list[str]:
+    lead = _leading(rt)
+    return [*lead, RELEASABLE_COLUMN, *export_columns(rt)[len(lead) :]]
+
+
+def format_value(f: FieldDef, value: Any, *, values: str = "keys", lang: str = "en") -> str:
+    """One cell as text: dates ISO, instants ISO in UTC, booleans yes/no, choices as keys."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if f.kind == BOOL or isinstance(value, bool):
+        return "yes" if value else "no"
+    if values == "words" and f.vocabulary and (f.kind in (CHOICE, READONLY)):
+        return words.word(f.vocabulary, str(value), lang)
+    return str(value)
+
+
+def _row_cells(rt: RecordType, row: queries.Row, values: str, lang: str) -> list[str]:
+    cells = []
+    for name in _file_columns(rt):
+        if name == RELEASABLE_COLUMN:
+            marked = releasability.marked_releasable(row.values.get("releasability"))
+            cells.append("yes" if marked else "no")
+            continue
+        text = format_value(rt.field(name), row.values.get(name), values=values, lang=lang)
+        cells.append(neutralise(text))
+    return cells
+
+
+@contextlib.contextmanager
+def snapshot_session(db: Database) -> Iterator[Session]:
+    """A read-only session over one consistent snapshot that never blocks writers.
+
+    SQLite: a separate engine without the application's BEGIN IMMEDIATE, so the read
+    transaction is a WAL snapshot. PostgreSQL: REPEATABLE READ, READ ONLY.
+    """
+    if db.is_sqlite:
+        engine = create_app_engine(db.url, readonly=True)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("BEGIN")
+                with Session(bind=conn) as session:
+                    yield session
+                conn.exec_driver_sql("ROLLBACK")
+        finally:
+            engine.dispose()
+    else:
+        with db.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            with Session(bind=conn) as session:
+                yield session
+            conn.rollback()
+
+
+def iter_rows(
+    session: Session, spec: queries.ListSpec, *, columns: list[str], batch: int = BATCH
+) -> Iterator[tuple[int, list[queries.Row]]]:
+    """Batches of rows of ``spec`` as (total, batch); reads from the end past half way."""
+    total = queries.count_rows(session, spec)
+    offset = 0
+    while offset < total:
+        rows = queries.list_rows(session, spec, offset, batch, columns=columns, total=total)
+        if not rows:
+            break
+        yield total, rows
+        offset += len(rows)
+
+
+def export_csv(
+    db: Database,
+    spec: queries.ListSpec,
+    path: str | os.PathLike[str],
+    *,
+    headers: str = "en",
+    audience: str = "internal",
+    actor: Actor = SYSTEM,
+    values: str = "keys",
+    progress: Callable[[int, int], Any] | None = None,
+    batch: int = BATCH,
+) -> int:
+    """Write the records of ``spec`` to ``path`` as CSV (UTF-8 with BOM); returns the row count.
+
+    The file appears only when complete (written beside it, then renamed). ``progress(done,
+    total)`` is called after each batch; an exception it raises (a cancel) leaves no file.
+    """
+    rt = get_record_type(spec.record_type)
+    releasability.check_audience(audience)
+    if headers not in HEADER_STYLES:
+        raise ValueError(f"headers must be one of {', '.join(HEADER_STYLES)}, not {headers!r}")
+    if values not in VALUE_STYLES:
+        raise ValueError(f"values must be one of {', '.join(VALUE_STYLES)}, not {values!r}")
+    require(actor, "export_bilateral" if audience == "bilateral" else "export", rt.key)
+    spec = spec.with_(record_type=rt.key, audience=audience)
+    lang = "zh" if headers == "zh" else "en"
+    columns = [*export_columns(rt), "releasability"]
+
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+    tmp = Path(tmp_name)
+    written = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header_row(rt, headers))
+            with snapshot_session(db) as session:
+                for total, rows in iter_rows(session, spec, columns=columns, batch=batch):
+                    writer.writerows(_row_cells(rt, r, values, lang) for r in rows)
+                    written += len(rows)
+                    if progress is not None:
+                        progress(written, total)
+        if audience == "bilateral":
+            _record_export(db, actor, rt, spec, target, written)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _record_export(
+    db: Database, actor: Actor, rt: RecordType, spec: queries.ListSpec, target: Path, rows: int
+) -> None:
+    """One audit event per counterpart-facing export: who, what, which filter, how many."""
+    filters = {
+        "text": spec.text or None,
+        "equals": [list(pair) for pair in spec.equals] or None,
+        "open_only": spec.open_only or None,
+        "flag": spec.flag or None,
+        "releasability": spec.releasability,
+        "include_archived": spec.include_archived or None,
+    }
+    with db.sessions() as session, session.begin():
+        audit.append(
+            session,
+            actor=actor.username,
+            action="export",
+            record_type=rt.key,
+            reference="",
+            changes={
+                "audience": "bilateral",
+                "format": "csv",
+                "file": target.name,
+                "rows": rows,
+                "filter": {k: v for k, v in filters.items() if v is not None},
+            },
+        )
