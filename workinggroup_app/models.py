@@ -195,6 +195,13 @@ class Referral(RecordMixin, Base):
     entities: Mapped[list[Entity]] = relationship(secondary=referral_entity)
     substances: Mapped[list[Substance]] = relationship(secondary=referral_substance)
 
+    __table_args__ = (
+        # the dashboard (dashboard.py, migration 0002): pipeline, awaiting and medians
+        # from the index alone; "answered since the last meeting" as a range
+        Index("ix_referral_pipeline", "archived", "status", "direction", "sent_on", "answered_on"),
+        Index("ix_referral_answered_on", "answered_on"),
+    )
+
 
 class ActionItem(RecordMixin, Base):
     __tablename__ = "action_item"
@@ -218,6 +225,20 @@ class ActionItem(RecordMixin, Base):
     __table_args__ = (
         Index("ix_action_item_status_due", "status", "due_date"),
         Index("ix_action_item_due", "due_date"),
+        # the dashboard (dashboard.py, migration 0002): one covering pass over open work,
+        # "since the last meeting" ranges, and "my work" lookups
+        Index(
+            "ix_action_item_open_work",
+            "archived",
+            "status",
+            "owner_side",
+            "owner_agency_id",
+            "due_date",
+        ),
+        Index("ix_action_item_created_at", "created_at"),
+        Index("ix_action_item_status_completed", "status", "completed_on"),
+        Index("ix_action_item_owner_person", "owner_person"),
+        Index("ix_action_item_created_by", "created_by"),
     )
 
 
@@ -387,3 +408,76 @@ MODELS: dict[str, type[RecordMixin]] = {
     "agency": Agency,
     "contact": Contact,
 }
+
+
+# --- exchange packages with the counterpart side (workinggroup_app/exchange.py) -----------
+
+
+class ExchangeKey(Base):
+    """A counterpart's Ed25519 public key: packages signed with it are accepted."""
+
+    __tablename__ = "exchange_key"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the key
+    public_key: Mapped[str] = mapped_column(String(64))  # the raw 32 bytes, hex
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    registered_by: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ExchangeState(Base):
+    """Per shared record: the content it had at each exchange (export or import).
+
+    ``history`` holds the content hashes of the versions this side had when a package
+    was written or read, oldest first. An incoming version whose sender had seen our
+    current content replaces it; one we had ourselves is stale; anything else is a
+    conflict for a person to resolve.
+    """
+
+    __tablename__ = "exchange_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    last_version: Mapped[int] = mapped_column(Integer, default=0)
+    history: Mapped[str] = mapped_column(Text, default="")
+    last_direction: Mapped[str] = mapped_column(String(8), default="")
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    pending_export: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExchangeConflict(Base):
+    """A record both sides changed since they last agreed: kept until a person decides."""
+
+    __tablename__ = "exchange_conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(32), default="")
+    remote_content: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    remote_hash: Mapped[str] = mapped_column(String(64), default="")
+    remote_history: Mapped[str] = mapped_column(Text, default="")
+    package_sha256: Mapped[str] = mapped_column(String(64), default="")
+    sender: Mapped[str] = mapped_column(String(100), default="")
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str] = mapped_column(String(16), default="")  # mine/theirs/superseded
+    resolved_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ExchangePackage(Base):
+    """Every package written or read: when, by whom, from whom, and what it held."""
+
+    __tablename__ = "exchange_package"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))  # "export" / "import"
+    manifest_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sender: Mapped[str] = mapped_column(String(100), default="")
+    key_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # as the package says
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON

@@ -186,6 +186,8 @@ class Services:
         rt: RecordType,
         values: Mapping[str, Any],
         existing: models.RecordMixin | None,
+        *,
+        unique: bool = True,
     ) -> _Clean:
         errors: list[ValidationError] = []
         clean = _Clean()
@@ -251,11 +253,33 @@ class Services:
             if wf is None or clean.scalars["status"] not in wf.states:
                 errors.append(_err(rt.field("status"), "unknown status.", "未知状态。"))
         errors.extend(self._date_order(rt, merged, bad))
-        if existing is None or "reference" in clean.scalars or "uuid" in clean.scalars:
+        if unique and (existing is None or "reference" in clean.scalars or "uuid" in clean.scalars):
             errors.extend(self._unique(session, rt, clean.scalars, existing))
         if errors:
             raise ValidationErrors(errors)
         return clean
+
+    def validate(
+        self,
+        type_key: str,
+        values: Mapping[str, Any],
+        *,
+        session: Session | None = None,
+        unique: bool = True,
+    ) -> dict[str, Any]:
+        """Check the values of a new record exactly as ``create`` would, writing nothing.
+
+        Returns the cleaned values (LINKS fields as lists of ids) or raises
+        ValidationErrors. For importers, which validate many rows in one ``session`` and
+        check uniqueness in bulk themselves (``unique=False``).
+        """
+        rt = record_type(type_key)
+        if session is not None:
+            clean = self._validate(session, rt, values, None, unique=unique)
+        else:
+            with self.db.session() as s:
+                clean = self._validate(s, rt, values, None, unique=unique)
+        return {**clean.scalars, **clean.links}
 
     @staticmethod
     def _date_order(
