@@ -5,10 +5,11 @@ a workflow), releasable (yes/no), then the record type's other listable fields, 
 fields.py declares them. Headers are field names (``headers="en"``) or Chinese labels
 (``headers="zh"``); CHOICE values are written as their stored keys unless ``values="words"``.
 
-Rows are read in batches through ``queries.list_rows`` inside one read snapshot, so the file
-is consistent while others write and memory does not grow with the table. A cell that a
-spreadsheet would run as a formula (= + - @ tab CR, and their full-width forms) gets a
-leading apostrophe; real numbers such as ``-12.5`` are left as they are.
+Rows are the list's own query (``queries.ordered_select``, the one behind ``list_rows``),
+streamed in batches inside one read snapshot, so the file is consistent while others write
+and memory does not grow with the table. A cell that a spreadsheet would run as a formula
+(= + - @ tab CR, and their full-width forms) gets a leading apostrophe; real numbers such
+as ``-12.5`` are left as they are.
 
 A bilateral export keeps only what ``releasability.visible_clause`` lets the counterpart see,
 needs the ``export_bilateral`` permission, and is recorded in the audit trail.
@@ -99,15 +100,33 @@ def format_value(f: FieldDef, value: Any, *, values: str = "keys", lang: str = "
     return str(value)
 
 
-def _row_cells(rt: RecordType, row: queries.Row, values: str, lang: str) -> list[str]:
-    cells = []
+def row_formatter(rt: RecordType, values: str = "keys", lang: str = "en"):
+    """A function turning a list Row into the file's cells (the plan is worked out once)."""
+    plan: list[tuple[str, FieldDef | None, bool]] = []
     for name in _file_columns(rt):
         if name == RELEASABLE_COLUMN:
-            marked = releasability.marked_releasable(row.values.get("releasability"))
-            cells.append("yes" if marked else "no")
-            continue
-        text = format_value(rt.field(name), row.values.get(name), values=values, lang=lang)
-        cells.append(neutralise(text))
+            plan.append((name, None, False))
+        else:
+            f = rt.field(name)
+            words_wanted = values == "words" and bool(f.vocabulary)
+            plan.append((name, f, words_wanted))
+
+    def cells(row: queries.Row) -> list[str]:
+        out = []
+        get = row.values.get
+        for name, f, words_wanted in plan:
+            if f is None:
+                out.append("yes" if releasability.marked_releasable(get("releasability")) else "no")
+                continue
+            value = get(name)
+            if value is None:
+                out.append("")
+            elif type(value) is str and not words_wanted:
+                out.append(neutralise(value) if value.startswith(_FORMULA_START) else value)
+            else:
+                out.append(neutralise(format_value(f, value, values=values, lang=lang)))
+        return out
+
     return cells
 
 
@@ -140,15 +159,22 @@ def snapshot_session(db: Database) -> Iterator[Session]:
 def iter_rows(
     session: Session, spec: queries.ListSpec, *, columns: list[str], batch: int = BATCH
 ) -> Iterator[tuple[int, list[queries.Row]]]:
-    """Batches of rows of ``spec`` as (total, batch); reads from the end past half way."""
+    """Batches of rows of ``spec``, in the list's order, as (total, batch).
+
+    One query, the list's own (``queries.ordered_select``), read ``batch`` rows at a time
+    from a streaming cursor (server-side on PostgreSQL): no deep OFFSET, so the cost grows
+    with the number of rows, not with its square, and memory holds one batch.
+    """
     total = queries.count_rows(session, spec)
-    offset = 0
-    while offset < total:
-        rows = queries.list_rows(session, spec, offset, batch, columns=columns, total=total)
-        if not rows:
-            break
-        yield total, rows
-        offset += len(rows)
+    if total == 0:
+        return
+    q, exprs = queries.ordered_select(session, spec, columns)
+    result = session.execute(q.execution_options(yield_per=batch))
+    try:
+        for part in result.partitions(batch):
+            yield total, [queries.to_row(r, exprs) for r in part]
+    finally:
+        result.close()
 
 
 def export_csv(
@@ -189,8 +215,9 @@ def export_csv(
             writer = csv.writer(fh)
             writer.writerow(header_row(rt, headers))
             with snapshot_session(db) as session:
+                to_cells = row_formatter(rt, values, lang)
                 for total, rows in iter_rows(session, spec, columns=columns, batch=batch):
-                    writer.writerows(_row_cells(rt, r, values, lang) for r in rows)
+                    writer.writerows(to_cells(r) for r in rows)
                     written += len(rows)
                     if progress is not None:
                         progress(written, total)

@@ -252,6 +252,42 @@ def sort_expression(rt: RecordType, spec: ListSpec, exprs: dict[str, Any]) -> tu
     return exprs[name], desc
 
 
+def ordered_select(
+    session: Session,
+    spec: ListSpec,
+    columns: list[str] | None = None,
+    *,
+    reverse: bool = False,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The list's query: its columns, filters and order (exactly reversed with ``reverse``).
+
+    Rows are ordered by the sort column, NULLs last in both directions (the same on SQLite
+    and PostgreSQL), then by id, so every position in the list is well defined.
+    """
+    rt = record_type(spec.record_type)
+    q, exprs = _select_for(rt, spec, columns)
+    q = q.where(*where_clauses(session, spec))
+    key, desc = sort_expression(rt, spec, exprs)
+    if reverse:
+        desc = not desc
+    order = [key.desc() if desc else key.asc(), rt.model.id.desc() if desc else rt.model.id.asc()]
+    if key is not rt.model.id:
+        nulls = case((key.is_(None), 1), else_=0)
+        order.insert(0, nulls.desc() if reverse else nulls.asc())
+    return q.order_by(*order), exprs
+
+
+def to_row(r: Any, exprs: dict[str, Any]) -> Row:
+    """A result row of ``ordered_select`` as a plain Row."""
+    return Row(
+        id=r._id,
+        version=r._version,
+        values={n: getattr(r, n) for n in exprs},
+        flagged=bool(r._flag),
+        archived=bool(r._archived),
+    )
+
+
 def list_rows(
     session: Session,
     spec: ListSpec,
@@ -262,34 +298,16 @@ def list_rows(
     total: int | None = None,
 ) -> list[Row]:
     """A window of rows. Near the end of a long list, reads backwards from the end."""
-    rt = record_type(spec.record_type)
+    record_type(spec.record_type)
     limit = max(0, min(limit, MAX_LIMIT))
-    q, exprs = _select_for(rt, spec, columns)
-    q = q.where(*where_clauses(session, spec))
-    key, desc = sort_expression(rt, spec, exprs)
     reverse = total is not None and offset > total // 2
     if reverse:
         assert total is not None
         end = min(total, offset + limit)
-        offset, limit = max(0, total - end), end - offset
-        desc = not desc
-    order = [key.desc() if desc else key.asc(), rt.model.id.desc() if desc else rt.model.id.asc()]
-    if key is not rt.model.id:
-        # NULLs last in both directions, the same on SQLite and PostgreSQL; read from the
-        # end, the whole order is reversed, so NULLs come first there
-        nulls = case((key.is_(None), 1), else_=0)
-        order.insert(0, nulls.desc() if reverse else nulls.asc())
-    rows = session.execute(q.order_by(*order).offset(offset).limit(limit)).all()
-    out = [
-        Row(
-            id=r._id,
-            version=r._version,
-            values={n: getattr(r, n) for n in exprs},
-            flagged=bool(r._flag),
-            archived=bool(r._archived),
-        )
-        for r in rows
-    ]
+        offset, limit = max(0, total - end), max(0, end - offset)
+    q, exprs = ordered_select(session, spec, columns, reverse=reverse)
+    rows = session.execute(q.offset(offset).limit(limit)).all()
+    out = [to_row(r, exprs) for r in rows]
     if reverse:
         out.reverse()
     return out

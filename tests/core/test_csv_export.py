@@ -230,3 +230,22 @@ def test_bad_arguments_are_refused_before_anything_is_written(world, tmp_path):
     with pytest.raises(FileNotFoundError):
         export_csv(world.db, ListSpec("referral"), tmp_path / "no" / "such" / "dir.csv")
     assert not out.exists()
+
+
+def test_an_export_reads_one_snapshot_and_never_blocks_a_writer(any_db, tmp_path):
+    w = World(any_db)
+    first = [w.make("referral", title_en=f"Before {i}") for i in range(10)]
+    written: list[int] = []
+
+    def meanwhile(done: int, total: int) -> None:
+        if not written:  # another user keeps working while the file is being written
+            written.extend(w.make("referral", title_en=f"During {i}") for i in range(5))
+            w.svc.archive("referral", first[0], 1)
+
+    out = tmp_path / "snapshot.csv"
+    n = export_csv(any_db, ListSpec("referral", sort="title_en"), out, batch=3, progress=meanwhile)
+    rows = read(out)
+    assert n == len(rows) == 10
+    assert sorted(r["title_en"] for r in rows) == sorted(f"Before {i}" for i in range(10))
+    assert len({r["reference"] for r in rows}) == 10
+    assert len(written) == 5

@@ -333,7 +333,9 @@ def test_windows_and_reading_from_the_end_match_the_full_ordering(data, type_key
                         assert [r.id for r in plain] == want, label
                         assert [r.id for r in from_end] == want, label
                 # a window past the end is empty, not an error
-                assert queries.list_rows(s, spec, total, 10, total=total) == []
+                for past in (total, total + 3):
+                    assert queries.list_rows(s, spec, past, 10, total=total) == []
+                    assert queries.list_rows(s, spec, past, 10) == []
 
 
 def test_rows_carry_versions_flags_and_link_labels(data):
