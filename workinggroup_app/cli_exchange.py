@@ -229,19 +229,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
-    from workinggroup_app import audit, exchange
+    from workinggroup_app import exchange
 
-    info = exchange.generate_key(args.name, overwrite=args.force)
     db = _open(args)
     try:
-        with db.sessions() as session, session.begin():
-            audit.append(
-                session,
-                actor=_actor().username,
-                action="keygen",
-                record_type="exchange",
-                changes={"name": [None, info.name], "fingerprint": [None, info.fingerprint]},
-            )
+        info = exchange.generate_key(args.name, overwrite=args.force, db=db, actor=_actor())
     finally:
         db.dispose()
     if args.output:

@@ -223,9 +223,18 @@ def _raw_public(public_key: Any) -> bytes:
 
 
 def generate_key(
-    name: str = "US", *, directory: Path | None = None, overwrite: bool = False
+    name: str = "US",
+    *,
+    directory: Path | None = None,
+    overwrite: bool = False,
+    db: Database | None = None,
+    actor: Actor = SYSTEM,
 ) -> KeyInfo:
-    """Create this side's signing key: private key readable by the user only (0600)."""
+    """Create this side's signing key: private key readable by the user only (0600).
+
+    With ``db``, the creation is recorded in its audit trail (fingerprint, not the key)."""
+    if db is not None:
+        require(actor, "exchange")
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -261,7 +270,17 @@ def generate_key(
         )
     )
     (folder / IDENTITY).write_text(json.dumps({"name": name}, ensure_ascii=False), encoding="utf-8")
-    return KeyInfo(private_path, public_path, fingerprint(_raw_public(key.public_key())), name)
+    info = KeyInfo(private_path, public_path, fingerprint(_raw_public(key.public_key())), name)
+    if db is not None:
+        with db.sessions() as session, session.begin():
+            audit.append(
+                session,
+                actor=actor.username,
+                action="keygen",
+                record_type="exchange",
+                changes={"name": [None, name], "fingerprint": [None, info.fingerprint]},
+            )
+    return info
 
 
 def own_key(directory: Path | None = None) -> tuple[Any, KeyInfo]:
