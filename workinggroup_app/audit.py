@@ -63,6 +63,17 @@ def _lock_chain(session: Session) -> None:
     # SQLite: every write transaction already holds the database lock (BEGIN IMMEDIATE).
 
 
+def _next_id(session: Session, last_id: int) -> int:
+    """The new event's id, taken while the chain lock is held."""
+    if session.get_bind().dialect.name == "postgresql":
+        return int(
+            session.execute(
+                text("SELECT nextval(pg_get_serial_sequence('audit_event', 'id'))")
+            ).scalar_one()
+        )
+    return last_id + 1  # SQLite: the write lock is held, and ids are rowids anyway
+
+
 def append(
     session: Session,
     *,
@@ -77,9 +88,10 @@ def append(
     """Add one event inside the caller's transaction: it commits or rolls back with it."""
     _lock_chain(session)
     last = session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none()
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
     event = AuditEvent(
+        id=_next_id(session, last.id if last else 0),
         at=utcnow().replace(microsecond=0),
         actor=actor,
         action=action,
@@ -88,11 +100,12 @@ def append(
         reference=reference,
         changes=dumps_changes(changes or {}),
         outcome=outcome,
-        prev_hash=last or GENESIS,
+        prev_hash=last.hash if last else GENESIS,
     )
-    session.add(event)
-    session.flush()  # assigns the id the hash covers
+    # The id is known before the INSERT, so the hash goes in with the row: audit_event
+    # needs INSERT and SELECT only (PostgreSQL user roles have no UPDATE on it).
     event.hash = event_hash(event)
+    session.add(event)
     session.flush()
     return event
 

@@ -129,7 +129,9 @@ def _bilingual(
 
 def _head(title_en: str = "Title", title_zh: str = "标题", required_zh: bool = True) -> tuple:
     return (
-        FieldDef("reference", READONLY, "Reference", "编号", in_list=True, width=130),
+        FieldDef(
+            "reference", READONLY, "Reference", "编号", in_list=True, width=130, max_length=32
+        ),
         *_bilingual(
             "title",
             title_en,
@@ -192,7 +194,9 @@ _TAIL = (
     FieldDef("updated_by", READONLY, "Changed by", "修改人", importable=False),
     FieldDef("created_at", READONLY, "Created", "创建时间", importable=False),
     FieldDef("created_by", READONLY, "Created by", "创建人", importable=False),
-    FieldDef("uuid", READONLY, "UUID", "通用唯一标识", importable=True, listable=False),
+    FieldDef(
+        "uuid", READONLY, "UUID", "通用唯一标识", importable=True, listable=False, max_length=36
+    ),
 )
 
 

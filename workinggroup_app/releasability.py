@@ -46,6 +46,11 @@ def _own_clause(model: Any) -> ColumnElement[bool]:
     return model.releasability == RELEASABLE
 
 
+def _not_releasable(model: Any) -> ColumnElement[bool]:
+    # NOT (x = 'releasable') is NULL, not true, for an unmarked row: name NULL explicitly
+    return or_(model.releasability.is_(None), model.releasability != RELEASABLE)
+
+
 def visible_clause(audience: str, record_type: str, model: Any) -> ColumnElement[bool]:
     """SQL condition: rows of ``model`` that ``audience`` may see (parents included)."""
     check_audience(audience)
@@ -62,7 +67,7 @@ def visible_clause(audience: str, record_type: str, model: Any) -> ColumnElement
             case_bad = (
                 select(r.id)
                 .join(c, c.id == r.case_id)
-                .where(r.id == getattr(model, fk), ~_own_clause(c))
+                .where(r.id == getattr(model, fk), _not_releasable(c))
                 .exists()
             )
             conditions.append(~case_bad)
@@ -74,14 +79,19 @@ def is_visible(audience: str, record: Any, record_type: str | None = None) -> bo
     check_audience(audience)
     if audience == "internal":
         return True
-    if not marked_releasable(getattr(record, "releasability", None)):
-        return False
     if getattr(record, "archived", False):
         return False
-    rt = record_type or getattr(record, "__tablename__", "")
-    for fk, _parent in PARENTS.get(rt, []):
+    return _markings_allow(record, record_type or getattr(record, "__tablename__", ""))
+
+
+def _markings_allow(record: Any, record_type: str) -> bool:
+    """The record's own marking and every parent's, up the chain (as ``visible_clause``:
+    a parent's marking counts, its being archived does not)."""
+    if not marked_releasable(getattr(record, "releasability", None)):
+        return False
+    for fk, _parent in PARENTS.get(record_type, []):
         parent = getattr(record, fk.removesuffix("_id"), None)
-        if parent is not None and not is_visible(audience, parent, parent.__tablename__):
+        if parent is not None and not _markings_allow(parent, parent.__tablename__):
             return False
     return True
 

@@ -161,13 +161,17 @@ class Services:
             return None
         target = record_type(f.target or "")
         model = target.model
-        if isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()):
-            found = session.get(model, int(raw))
+        digits = str(raw).strip()
+        if (isinstance(raw, int) and not isinstance(raw, bool)) or (
+            isinstance(raw, str) and digits.isascii() and digits.isdigit()
+        ):
+            # ids are 32-bit: a larger number names nothing (and would overflow the driver)
+            found = session.get(model, int(raw)) if 0 < int(raw) < 2**31 else None
             if found is not None:
                 return found.id
-            label = str(raw)
+            label = str(raw)[:40]
         else:
-            label = str(raw).strip()
+            label = validators.clean_text(raw, multiline=False)
             cond = model.reference == label
             if target.key == "agency":
                 cond = cond | (models.Agency.abbreviation == label) | (model.title_en == label)
@@ -459,6 +463,8 @@ class Services:
             if obj.version != expected_version:
                 raise StaleEditError(obj.reference, obj.updated_by, obj.updated_at)
             clean = self._validate(session, rt, values, obj)
+            if "caveat" in clean.scalars and clean.scalars["caveat"] is None:
+                clean.scalars["caveat"] = "SBU"  # as on create: no caveat chosen = the default
             changes: dict[str, Any] = {}
             for name, value in clean.scalars.items():
                 old = getattr(obj, name)
@@ -849,7 +855,17 @@ CHILDREN: dict[str, ChildSpec] = {
             ("position_en", 200, False),
             ("position_zh", 200, False),
         ),
-        ("side", "name_en", "name_zh", "position_en", "head_of_delegation"),
+        # every stored column: a change to any of them is saved and audited
+        (
+            "side",
+            "name_en",
+            "name_zh",
+            "position_en",
+            "head_of_delegation",
+            "position_zh",
+            "agency_id",
+            "contact_id",
+        ),
         choice_fields=(("side", "side"),),
         bool_fields=("head_of_delegation",),
         link_fields=(("agency_id", "agency"), ("contact_id", "contact")),
@@ -865,7 +881,7 @@ CHILDREN: dict[str, ChildSpec] = {
             ("notes_en", 20000, True),
             ("notes_zh", 20000, True),
         ),
-        ("title_en", "title_zh", "releasability"),
+        ("title_en", "title_zh", "releasability", "notes_en", "notes_zh"),
         choice_fields=(("releasability", "releasability"),),
         required=("title_en",),
     ),

@@ -12,7 +12,10 @@ from workinggroup_app.errors import ValidationError
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\ufeff]"
+    # C0 and C1 controls (\x9b opens a terminal escape), invisible and bidi controls, and
+    # lone surrogates (they cannot be stored as UTF-8 and only come from broken input)
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 _CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 
