@@ -1,0 +1,292 @@
+"""Signing in, the first-run administrator, and the administrators' account screen,
+driven from the keyboard and the mouse as people use them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from sqlalchemy import select
+
+from tests.ui.conftest import make_ctx
+from ui.sign_in import FirstRunDialog, SignInDialog, sign_in
+from ui.user_admin import COL_ROLE, COL_STATE, AddUserDialog, UserAdmin
+from workinggroup_app import users
+from workinggroup_app.models import AuditEvent
+
+PW = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(monkeypatch):
+    monkeypatch.setattr(users, "hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
+def last_event(db) -> AuditEvent:
+    with db.session() as s:
+        return s.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+
+
+# --- first run --------------------------------------------------------------------------------
+
+
+def test_first_run_creates_the_administrator_from_the_keyboard(db, qtbot):
+    assert users.first_run_needed(db)
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    qtbot.waitUntil(dialog.username.hasFocus)
+    qtbot.keyClicks(dialog.username, "ada")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "Ada Admin")
+    qtbot.keyClick(dialog.display_name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), PW)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), PW)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert dialog.actor.username == "ada" and dialog.actor.role == "administrator"
+    assert not users.first_run_needed(db)
+    assert last_event(db).action == "permission"
+
+
+def test_first_run_mismatched_passwords_are_shown_next_to_the_field(db, qtbot):
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "ada")
+    qtbot.keyClicks(dialog.password, PW)
+    qtbot.keyClicks(dialog.confirm, PW + "x")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.errors["confirm"].isVisible()
+    assert "not the same" in dialog.errors["confirm"].text()
+    assert users.first_run_needed(db)
+
+
+def test_first_run_weak_password_shows_the_core_message_in_chinese(db, qtbot):
+    dialog = FirstRunDialog(db, lang="zh_CN")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "ada")
+    qtbot.keyClicks(dialog.password, "short")
+    qtbot.keyClicks(dialog.confirm, "short")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    label = dialog.errors["password"]
+    assert label.isVisible() and "密码至少需要" in label.text()
+    assert not dialog.errors["username"].isVisible()
+    assert users.first_run_needed(db)
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin(db):
+    return users.create_first_administrator(db, "ada", PW, "Ada Admin")
+
+
+def test_sign_in_from_the_keyboard(db, admin, qtbot):
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    qtbot.waitUntil(dialog.username.hasFocus)
+    qtbot.keyClicks(dialog.username, "ada")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.password
+    qtbot.keyClicks(QApplication.focusWidget(), PW)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor.username == "ada"
+    ev = last_event(db)
+    assert (ev.action, ev.actor) == ("sign_in", "ada")
+
+
+def test_a_wrong_password_is_shown_inline_and_the_dialog_stays(db, admin, qtbot):
+    dialog = SignInDialog(db, username="ada")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "not it at all")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.actor is None
+    assert dialog.error.isVisible() and "wrong" in dialog.error.text()
+    assert dialog.password.text() == ""
+    assert last_event(db).action == "sign_in_failed"
+
+
+def test_a_locked_account_says_how_long_in_chinese(db, admin, qtbot):
+    dialog = SignInDialog(db, username="ada", lang="zh_CN")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for i in range(5):
+        qtbot.keyClicks(dialog.password, f"wrong {i}")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert "已被锁定" in dialog.error.text() and "10 分钟" in dialog.error.text()
+    qtbot.keyClicks(dialog.password, PW)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is None and "已被锁定" in dialog.error.text()
+
+
+def test_an_empty_user_name_is_asked_for(db, admin, qtbot):
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert "user name" in dialog.error.text()
+    assert last_event(db).action == "permission"  # nothing was attempted
+
+
+def _drive(qtbot, fill):
+    """Fill in the modal dialog that ``sign_in`` is about to show."""
+
+    def step():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, step)
+            return
+        fill(dialog)
+
+    QTimer.singleShot(0, step)
+
+
+def test_sign_in_function_on_a_new_database_runs_the_first_run(db, qtbot):
+    def fill(dialog):
+        assert isinstance(dialog, FirstRunDialog)
+        dialog.username.setText("ada")
+        dialog.password.setText(PW)
+        dialog.confirm.setText(PW)
+        dialog.create_button.click()
+
+    _drive(qtbot, fill)
+    actor = sign_in(db)
+    assert actor is not None and actor.role == "administrator"
+
+
+def test_sign_in_function_returns_the_actor_or_none(db, admin, qtbot):
+    def fill(dialog):
+        assert isinstance(dialog, SignInDialog)
+        assert dialog.username.text() == "ada"  # offered, so the password has focus
+        dialog.password.setText(PW)
+        dialog.sign_in_button.click()
+
+    _drive(qtbot, fill)
+    assert sign_in(db, username="ada").username == "ada"
+    _drive(qtbot, lambda dialog: dialog.reject())
+    assert sign_in(db) is None
+
+
+# --- the administrators' account screen -----------------------------------------------------
+
+
+@pytest.fixture
+def admin_screen(db, admin, qtbot):
+    ctx = make_ctx(db)
+    ctx.actor = admin
+    screen = UserAdmin(ctx)
+    qtbot.addWidget(screen)
+    screen.show()
+    yield screen
+    ctx.ops.wait()
+
+
+def fill_add(dialog: AddUserDialog, qtbot, username: str, password: str, role: str) -> None:
+    qtbot.keyClicks(dialog.username, username)
+    qtbot.keyClicks(dialog.display_name, "Liu Yang")
+    dialog.role.setCurrentIndex(dialog.role.findData(role))
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.mouseClick(
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+
+
+def test_an_administrator_adds_a_user(admin_screen, db, qtbot):
+    dialog = admin_screen.add_user()
+    fill_add(dialog, qtbot, "liu", PW, "liaison")
+    admin_screen.ctx.ops.wait()
+    assert not dialog.isVisible()
+    assert [u.username for u in admin_screen.model.rows] == ["ada", "liu"]
+    assert admin_screen.model.index(1, COL_ROLE).data() == "Liaison officer"
+    ev = last_event(db)
+    assert ev.action == "permission" and json.loads(ev.changes)["role"] == [None, "liaison"]
+    assert users.authenticate(db, "liu", PW).role == "liaison"
+
+
+def test_a_refused_new_user_shows_the_reason_in_the_dialog(admin_screen, db, qtbot):
+    dialog = admin_screen.add_user()
+    fill_add(dialog, qtbot, "liu", "short", "viewer")
+    admin_screen.ctx.ops.wait()
+    assert dialog.isVisible()
+    assert dialog.errors["password"].isVisible()
+    assert "12 characters" in dialog.errors["password"].text()
+    assert users.get_user(db, "liu") is None
+    dialog.close()
+
+
+def test_change_role_disable_and_unlock(admin_screen, db, qtbot):
+    users.create_user(db, admin_screen.ctx.actor, "chen", PW, "viewer")
+    for _ in range(5):
+        with pytest.raises(users.SignInError):
+            users.authenticate(db, "chen", "wrong wrong wrong")
+    admin_screen.reload()
+    admin_screen.select("chen")
+    assert admin_screen.model.index(1, COL_STATE).data().startswith("Locked")
+    assert admin_screen.unlock_button.isEnabled()
+    qtbot.mouseClick(admin_screen.unlock_button, Qt.MouseButton.LeftButton)
+    admin_screen.ctx.ops.wait()
+    assert admin_screen.model.index(1, COL_STATE).data() == "Active"
+
+    dialog = admin_screen.change_role()
+    dialog.role.setCurrentIndex(dialog.role.findData("manager"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    admin_screen.ctx.ops.wait()
+    assert users.get_user(db, "chen").role == "manager"
+
+    admin_screen.select("chen")
+    qtbot.mouseClick(admin_screen.active_button, Qt.MouseButton.LeftButton)
+    admin_screen.ctx.ops.wait()
+    assert admin_screen.model.index(1, COL_STATE).data() == "Disabled"
+    assert admin_screen.active_button.text() == "&Enable"
+    with pytest.raises(users.AccountDisabled):
+        users.authenticate(db, "chen", PW)
+
+
+def test_demoting_the_last_administrator_is_refused_inline(admin_screen, db):
+    admin_screen.select("ada")
+    dialog = admin_screen.change_role()
+    dialog.role.setCurrentIndex(dialog.role.findData("viewer"))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    admin_screen.ctx.ops.wait()
+    assert dialog.isVisible() and "last active administrator" in dialog.errors["role"].text()
+    assert users.get_user(db, "ada").role == "administrator"
+    dialog.close()
+
+
+def test_reset_password(admin_screen, db, qtbot):
+    users.create_user(db, admin_screen.ctx.actor, "wang", PW, "viewer")
+    admin_screen.reload()
+    admin_screen.select("wang")
+    dialog = admin_screen.reset_password()
+    qtbot.keyClicks(dialog.password, "a brand new password")
+    qtbot.keyClicks(dialog.confirm, "a brand new passwork")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert "not the same" in dialog.errors["confirm"].text()
+    dialog.confirm.setText("a brand new password")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    admin_screen.ctx.ops.wait()
+    assert not dialog.isVisible()
+    assert users.authenticate(db, "wang", "a brand new password").username == "wang"
+
+
+@pytest.mark.parametrize("role", ["manager", "coordinator", "liaison", "viewer"])
+def test_only_administrators_see_the_account_screen(db, qtbot, role):
+    screen = UserAdmin(make_ctx(db, role=role))
+    qtbot.addWidget(screen)
+    assert screen.table is None
+    assert "Only administrators" in screen.findChild(QLabel, "refusal").text()
