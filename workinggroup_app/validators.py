@@ -17,7 +17,7 @@ _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e"
     r"\u2066-\u2069\ufeff\ud800-\udfff]"
 )
-_CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
+_CAS = re.compile(r"^([0-9]{2,7})-([0-9]{2})-([0-9])$")
 
 
 def clean_text(value: object, *, multiline: bool) -> str:
@@ -36,7 +36,8 @@ def uscc_check_char(first17: str) -> str:
 
 
 def validate_uscc(field: str, value: str) -> str:
-    code = value.strip().upper().replace(" ", "")
+    # NFKC: full-width characters typed with a Chinese input method become ASCII
+    code = unicodedata.normalize("NFKC", value).strip().upper().replace(" ", "")
     if len(code) != 18:
         raise ValidationError(
             field,
@@ -66,7 +67,7 @@ def cas_check_digit(body: str) -> int:
 
 
 def validate_cas(field: str, value: str) -> str:
-    cas = value.strip()
+    cas = unicodedata.normalize("NFKC", value).strip()
     m = _CAS.match(cas)
     if not m:
         raise ValidationError(
