@@ -249,6 +249,7 @@ def upgrade(engine: Engine, *, backup: bool = True) -> str | None:
 def backup_sqlite(engine: Engine, path: Path, *, reason: str, dest: Path | None = None) -> Path:
     """Online backup (consistent while others write) into the backups folder, with rotation."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    rotate = dest is None  # only the automatic backups folder is rotated, never a user's file
     if dest is None:
         folder = path.parent / "backups"
         folder.mkdir(parents=True, exist_ok=True)
@@ -262,7 +263,7 @@ def backup_sqlite(engine: Engine, path: Path, *, reason: str, dest: Path | None 
             target.close()
     finally:
         raw.close()
-    if dest.parent.name == "backups":
+    if rotate:
         olds = sorted(dest.parent.glob(f"{path.stem}-*.sqlite3"))
         for old in olds[:-BACKUPS_KEPT]:
             old.unlink(missing_ok=True)
@@ -279,6 +280,13 @@ class Database:
         self.url = url
         self.engine = engine
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # On SQLite, write transactions take the lock at BEGIN (BEGIN IMMEDIATE). Reads use
+        # their own engine with ordinary deferred transactions, so a long read (a list, an
+        # export) never holds the write lock; in WAL mode readers and the writer coexist.
+        self.read_engine = (
+            create_app_engine(url, readonly=True) if engine.dialect.name == "sqlite" else engine
+        )
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -290,23 +298,29 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read session; services open their own write transactions."""
-        with self.sessions() as s:
+        """A read session (never takes the write lock); services open their own writes."""
+        with self.read_sessions() as s:
             yield s
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
 
 def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     url = normalise_url(url or default_database_url())
     engine = create_app_engine(url)
-    if engine.dialect.name == "sqlite":
-        check_sqlite_integrity(engine)
-    if migrate:
-        upgrade(engine)
-    else:
-        schema_state(engine)  # still refuse a database from a newer version
+    try:
+        if engine.dialect.name == "sqlite":
+            check_sqlite_integrity(engine)
+        if migrate:
+            upgrade(engine)
+        else:
+            schema_state(engine)  # still refuse a database from a newer version
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(url, engine)
 
 
