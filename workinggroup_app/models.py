@@ -198,8 +198,8 @@ class Referral(RecordMixin, Base):
     __table_args__ = (
         # the dashboard (dashboard.py, migration 0002): pipeline, awaiting and medians
         # from the index alone; "answered since the last meeting" as a range
-        Index("ix_referral_pipeline", "archived", "status", "direction", "sent_on", "answered_on"),
-        Index("ix_referral_answered_on", "answered_on"),
+        Index("ix_referral_pipeline", "status", "direction", "sent_on", "answered_on", "archived"),
+        Index("ix_referral_answered_on", "answered_on", "archived"),
     )
 
 
@@ -229,14 +229,14 @@ class ActionItem(RecordMixin, Base):
         # "since the last meeting" ranges, and "my work" lookups
         Index(
             "ix_action_item_open_work",
-            "archived",
             "status",
             "owner_side",
             "owner_agency_id",
             "due_date",
+            "archived",
         ),
-        Index("ix_action_item_created_at", "created_at"),
-        Index("ix_action_item_status_completed", "status", "completed_on"),
+        Index("ix_action_item_created_at", "created_at", "archived"),
+        Index("ix_action_item_status_completed", "status", "completed_on", "archived"),
         Index("ix_action_item_owner_person", "owner_person"),
         Index("ix_action_item_created_by", "created_by"),
     )
