@@ -199,7 +199,8 @@ def test_writer_killed_at_random_points_loses_nothing_and_half_applies_nothing(t
         server.stdin.close()
         server.wait(timeout=30)
     assert kills_during_writes >= KILLS * 3 // 4  # most kills landed among writes
-    assert len(confirmed) > 500
+    # enough confirmed writes to exercise the check (not a speed figure: CI may be loaded)
+    assert len(confirmed) >= KILLS
 
     print(
         "confirmed", len(confirmed), "in flight", extras, "kills among writes", kills_during_writes
