@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -234,6 +234,7 @@ class RecordView(QWidget):
         self.transitions.restore_requested.connect(lambda: self._set_archived(False))
         self.related.open_record.connect(self.open_record)
         ctx.ops.changed.connect(self._on_ops_changed)
+        ctx.ops.busy_changed.connect(self._on_ops_busy)
 
         # Ctrl+S and Esc work in the view; where the host window already has an action with
         # the same key (the main window's Save), that action is left to do it (Qt would
@@ -429,6 +430,17 @@ class RecordView(QWidget):
         return False
 
     # --- saving ---------------------------------------------------------------------------------
+
+    def _on_ops_busy(self, busy: bool) -> None:
+        if not busy and self._saving:
+            QTimer.singleShot(0, self._check_save_ended)
+
+    def _check_save_ended(self) -> None:
+        """A save whose op ended with neither success nor an expected error (a bug reported
+        by the error dialog, or a cancel) still ends the save."""
+        if self._saving and not self.ctx.ops.busy:
+            self._set_saving(False)
+            self.save_finished.emit(False)
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving

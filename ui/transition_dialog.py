@@ -108,6 +108,7 @@ class TransitionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
+        ctx.ops.busy_changed.connect(self._on_busy)
 
     def _error_label(self) -> QLabel:
         label = plain_label("", self)
@@ -160,6 +161,10 @@ class TransitionDialog(QDialog):
             on_failure=self._failed,
             parent=self,
         )
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:  # whatever the outcome, the button works again
+            self.ok_button.setEnabled(True)
 
     def _done(self, change: Any) -> None:
         self.change = change

@@ -600,3 +600,21 @@ def test_referral_form_renders_labels_in_the_interface_language(
         image = view.grab()
         path = tmp_path / f"referral-{lang}-{'new' if record_id is None else 'existing'}.png"
         assert image.save(str(path)) and path.stat().st_size > 10_000
+
+
+def test_a_bug_during_save_reaches_the_error_handler_and_does_not_hang(
+    qtbot, rctx, world, open_view, monkeypatch
+):
+    reported: list[BaseException] = []
+    rctx.ops.error_handler = reported.append
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(rctx.services, "update", broken)
+    view = open_view("case", world.ids["case"])
+    qtbot.keyClicks(view.form.editors["title_en"].edit, " (edited)")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    assert view.maybe_close() is False  # returns instead of waiting for ever
+    assert [str(e) for e in reported] == ["disk on fire"]
+    assert view.save_button.isEnabled() and view.has_unsaved_changes()
