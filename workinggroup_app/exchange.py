@@ -50,8 +50,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from workinggroup_app import audit, models, releasability, words
@@ -1125,6 +1125,7 @@ class PlanItem:
     message_zh: str = ""
     incoming: Incoming | None = None
     local_id: int | None = None
+    local_version: int = 0
 
     def message(self, lang: str = "en") -> str:
         return self.message_zh if lang.startswith("zh") else self.message_en
@@ -1175,39 +1176,72 @@ class _Planner:
         self.incoming_uuids = {(r.record_type, r.uuid) for r in package.records}
 
     def plan(self) -> list[PlanItem]:
-        items: list[PlanItem] = []
         order = {k: i for i, k in enumerate(EXCHANGE_TYPES)}
         records = sorted(self.package.records, key=lambda r: order[r.record_type])
-        for inc in records:
-            items.append(self._plan_one(inc))
+        self._prepare(records)
+        items = [self._plan_one(inc) for inc in records]
         self._cascade(items)
         return items
+
+    def _prepare(self, records: list[Incoming]) -> None:
+        """Our side of every incoming record, read in bulk: id, reference, version,
+        shared content, and the content hashes we had at past exchanges."""
+        self.local: dict[tuple[str, str], tuple[int, str, int, dict[str, Any]]] = {}
+        self.histories: dict[str, list[str]] = {}
+        by_type: dict[str, list[str]] = {}
+        for r in records:
+            by_type.setdefault(r.record_type, []).append(r.uuid)
+        for type_key, uuids in by_type.items():
+            rt = record_type(type_key)
+            m = rt.model
+            cols = _scalar_columns(rt)
+            rows: list[Any] = []
+            for start in range(0, len(uuids), 500):
+                rows.extend(
+                    self.session.execute(
+                        select(
+                            m.id, m.uuid, m.reference, m.version, *[getattr(m, c) for c in cols]
+                        ).where(m.uuid.in_(uuids[start : start + 500]))
+                    ).all()
+                )
+            links = _links_of(self.session, rt, [r[0] for r in rows]) if rows else {}
+            for r in rows:
+                values = dict(zip(cols, r[4:], strict=True))
+                content = self.linker.content(
+                    rt, values, {n: per.get(r[0], []) for n, per in links.items()}
+                )
+                self.local[(type_key, r[1])] = (r[0], r[2], r[3], content)
+            for start in range(0, len(uuids), 500):
+                for uuid, history in self.session.execute(
+                    select(ExchangeState.record_uuid, ExchangeState.history).where(
+                        ExchangeState.record_uuid.in_(uuids[start : start + 500])
+                    )
+                ):
+                    self.histories[uuid] = history.split() if history else []
 
     def _plan_one(self, inc: Incoming) -> PlanItem:
         rt = record_type(inc.record_type)
         title = str(inc.content.get("title_en") or inc.content.get("title_zh") or "")
-        local_id = self.linker.local_id(rt.key, inc.uuid)
         item = PlanItem(rt.key, inc.uuid, NEW, inc.reference, title, incoming=inc)
-        problem = self._unresolved(rt, inc)
-        if local_id is None:
+        local = self.local.get((rt.key, inc.uuid))
+        if local is None:
             item.changes = _differences(None, inc.content)
+            problem = self._unresolved(rt, inc)
             if problem:
                 item.action, item.message_en, item.message_zh = PROBLEM, *problem
             return item
-        obj = self.session.get(rt.model, local_id)
-        item.local_id = local_id
-        item.reference = obj.reference
-        ours = local_content(self.session, self.linker, rt, obj)
+        item.local_id, item.reference, item.local_version, ours = local
         ours_hash = content_hash(ours)
-        state = self.session.execute(
-            select(ExchangeState).where(ExchangeState.record_uuid == inc.uuid)
-        ).scalar_one_or_none()
-        item.changes = _differences(ours, inc.content)
         if ours_hash == inc.hash:
             item.action = UNCHANGED
-        elif ours_hash in inc.history:
+            return item
+        item.changes = _differences(ours, inc.content)
+        if ours_hash in inc.history:
             item.action = UPDATE
-        elif inc.hash in _history(state):
+            problem = self._unresolved(rt, inc)
+            if problem:
+                item.action, item.message_en, item.message_zh = PROBLEM, *problem
+        elif inc.hash in self.histories.get(inc.uuid, []):
             item.action = KEPT
             item.message_en = "Our version is newer than the counterpart's; it is kept."
             item.message_zh = "本方版本比对方新，予以保留。"
@@ -1218,8 +1252,6 @@ class _Planner:
                 "version to keep."
             )
             item.message_zh = "双方在上次交换后均修改了此记录；请选择保留哪一版本。"
-        if problem and item.action in (UPDATE,):
-            item.action, item.message_en, item.message_zh = PROBLEM, *problem
         return item
 
     def _unresolved(self, rt: RecordType, inc: Incoming) -> tuple[str, str] | None:
@@ -1434,7 +1466,8 @@ class _Applier:
         self.package_sha = planner.package.manifest_sha256
         self.now = utcnow()
         self.events: list[dict[str, Any]] = []
-        self.states: dict[str, ExchangeState] = {}
+        self.states: dict[str, tuple[int, list[str]]] = {}  # uuid -> (state id, history)
+        self.seen: list[tuple[str, str, str, int]] = []  # type, uuid, hash, version
 
     def apply(self, items: list[PlanItem], progress: Progress | None = None) -> None:
         with self.session.no_autoflush:
@@ -1444,12 +1477,12 @@ class _Applier:
         total = len(items)
         wanted = [i.uuid for i in items if i.action in (NEW, UPDATE, UNCHANGED)]
         for start in range(0, len(wanted), 500):
-            for state in self.session.execute(
-                select(ExchangeState).where(
+            for sid, uuid, history in self.session.execute(
+                select(ExchangeState.id, ExchangeState.record_uuid, ExchangeState.history).where(
                     ExchangeState.record_uuid.in_(wanted[start : start + 500])
                 )
-            ).scalars():
-                self.states[state.record_uuid] = state
+            ):
+                self.states[uuid] = (sid, history.split() if history else [])
         created = self._create([i for i in items if i.action == NEW])
         for done, item in enumerate(items, start=1):
             if item.action == NEW:
@@ -1463,6 +1496,7 @@ class _Applier:
             if progress is not None and done % 200 == 0:
                 progress(done, total)
         self.session.flush()
+        self._write_states()
         audit.append_many(self.session, self.events)
         if progress is not None:
             progress(total, total)
@@ -1671,20 +1705,55 @@ class _Applier:
         )
 
     def _remember(self, item: PlanItem) -> None:
+        """Note that we now have had the incoming version (written in bulk at the end)."""
         inc = item.incoming
         assert inc is not None
-        state = self.states.get(inc.uuid)
-        obj = self.session.get(record_type(item.record_type).model, item.local_id)
-        version = obj.version if obj is not None else 0
-        if state is None:
-            state = ExchangeState(record_type=item.record_type, record_uuid=inc.uuid, history="")
-            self.session.add(state)
-            self.states[inc.uuid] = state
-        state.history = _push(_history(state), inc.hash)
-        state.last_hash = inc.hash
-        state.last_version = version
-        state.last_direction = "import"
-        state.last_at = self.now
+        version = item.local_version
+        if item.action in (NEW, UPDATE):
+            obj = self.session.get(record_type(item.record_type).model, item.local_id)
+            version = obj.version if obj is not None else 0
+        self.seen.append((item.record_type, inc.uuid, inc.hash, version))
+
+    def _write_states(self) -> None:
+        from sqlalchemy import insert, update
+
+        new_rows: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for type_key, uuid, h, version in self.seen:
+            values = {
+                "last_hash": h,
+                "last_version": version,
+                "last_direction": "import",
+                "last_at": self.now,
+            }
+            state = self.states.get(uuid)
+            if state is None:
+                new_rows.append(
+                    {
+                        "record_type": type_key,
+                        "record_uuid": uuid,
+                        "history": h,
+                        "pending_export": False,
+                        **values,
+                    }
+                )
+            else:
+                changed.append({"id": state[0], "history": _push(state[1], h), **values})
+        for start in range(0, len(new_rows), 5000):
+            self.session.execute(insert(ExchangeState.__table__), new_rows[start : start + 5000])
+        for start in range(0, len(changed), 5000):
+            self.session.execute(
+                update(ExchangeState.__table__)
+                .where(ExchangeState.__table__.c.id == bindparam("state_id"))
+                .values(
+                    history=bindparam("history"),
+                    last_hash=bindparam("last_hash"),
+                    last_version=bindparam("last_version"),
+                    last_direction=bindparam("last_direction"),
+                    last_at=bindparam("last_at"),
+                ),
+                [{**c, "state_id": c.pop("id")} for c in changed[start : start + 5000]],
+            )
 
     def _index(self, rt: RecordType, obj: Any, *, new: bool = False) -> None:
         values = {f.name: getattr(obj, f.name, None) for f in rt.fields if f.kind != LINKS}
@@ -1805,6 +1874,9 @@ def resolve_conflict(
                 if item.action == PROBLEM:
                     raise ExchangeError(item.message_en, item.message_zh)
                 if item.action in (KEPT, CONFLICT):
+                    problem = planner._unresolved(rt, inc)
+                    if problem:
+                        raise ExchangeError(*problem)
                     item.action = UPDATE
                 applier = _Applier(session, planner, actor)
                 applier.apply([item])

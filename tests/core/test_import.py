@@ -233,6 +233,11 @@ def test_chinese_headers_and_words_import_with_history_search_and_audit(world, d
         assert "PRC-1" in events[0].changes
     assert world.audit_count() == audit_before + 2
     assert world.verify().ok
+    # the search index keeps working for records created after a bulk import
+    later = world.make("referral", title_en="Created after the import", title_zh="导入之后")
+    with db.session() as s:
+        assert [h.id for h in queries.search(s, "导入之后")["referral"]] == [later]
+        assert [h.id for h in queries.search(s, "网上销售")["referral"]] == [npp.id]
 
 
 def test_given_references_move_the_counter_past_them(world, db, tmp_path):

@@ -1,0 +1,166 @@
+"""How long spreadsheets in and exchange packages out take at the group's scale.
+
+Run: ``.venv/bin/python -m benchmarks.bench_import`` (targets: a dry run and an import of
+50,000 referrals from CSV each under 30 s; an exchange export of 100,000 records under
+30 s; ``--rows`` and ``--exchange`` change the sizes). Works in a fresh SQLite file under a
+temporary folder (``--database-url`` for PostgreSQL: an empty database you own). Prints a
+table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from workinggroup_app import exchange, importer
+from workinggroup_app.db import open_database
+from workinggroup_app.permissions import Actor
+from workinggroup_app.queries import ListSpec
+from workinggroup_app.services import Services
+
+ACTOR = Actor("bench", "administrator")
+AGENCIES = (
+    ("DEA", "US", "Drug Enforcement Administration", "美国缉毒局"),
+    ("HSI", "US", "Homeland Security Investigations", "国土安全调查局"),
+    ("NCB", "PRC", "Narcotics Control Bureau", "公安部禁毒局"),
+    ("GACC", "PRC", "General Administration of Customs", "海关总署"),
+)
+HEADERS = [
+    "标题（英文）",
+    "标题（中文）",
+    "方向",
+    "类型",
+    "发送机构",
+    "接收机构",
+    "发送/接收日期",
+    "答复期限",
+    "对方编号",
+    "状态",
+    "可向对方提供",
+    "摘要（英文）",
+    "摘要（中文）",
+]
+
+
+def write_csv(path: Path, rows: int, start: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    substances = ["NPP", "ANPP", "4-AP", "1-boc-4-AP", "4-piperidone", "nitazene"]
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        for i in range(start, start + rows):
+            us_to_prc = rng.random() < 0.7
+            sub = rng.choice(substances)
+            month, day = rng.randint(1, 12), rng.randint(1, 28)
+            w.writerow(
+                [
+                    f"Online sale of {sub} precursor, lead {i}",
+                    f"网上销售{sub}前体化学品 线索{i}",
+                    "美方至中方" if us_to_prc else "PRC to US",
+                    rng.choice(["lead", "侦查线索", "seizure", "assistance"]),
+                    rng.choice(["DEA", "HSI"]) if us_to_prc else rng.choice(["NCB", "GACC"]),
+                    rng.choice(["NCB", "GACC"]) if us_to_prc else rng.choice(["DEA", "HSI"]),
+                    f"2025-{month:02d}-{day:02d}",
+                    f"2026/{month}/{day}",
+                    f"PRC-2025-{i:06d}",
+                    rng.choice(["sent", "已发送", "acknowledged", "draft"]),
+                    "是",
+                    f"Storefront offering {sub} with shipping to Mexico; {rng.randint(1, 500)} kg.",
+                    f"网店出售{sub}，可运往墨西哥；约{rng.randint(1, 500)}公斤。",
+                ]
+            )
+    return path
+
+
+def timed(label: str, fn: Callable[[], Any], results: list[tuple[str, float, str]]) -> Any:
+    started = time.perf_counter()
+    value = fn()
+    seconds = time.perf_counter() - started
+    results.append((label, seconds, ""))
+    return value
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--rows", type=int, default=50_000, help="referrals in the CSV")
+    p.add_argument("--exchange", type=int, default=100_000, help="records in the package")
+    p.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    args = p.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="wg-bench-import-"))
+    db = open_database(args.database_url or str(work / "bench.sqlite3"))
+    services = Services(db, ACTOR)
+    for abbr, side, en, zh in AGENCIES:
+        services.create(
+            "agency",
+            {
+                "abbreviation": abbr,
+                "side": side,
+                "title_en": en,
+                "title_zh": zh,
+                "releasability": "releasable",
+            },
+        )
+    results: list[tuple[str, float, str]] = []
+    n = args.rows
+
+    path = timed(f"write CSV ({n:,} rows)", lambda: write_csv(work / "r.csv", n, 0, 1), results)
+    sheet = timed("read CSV", lambda: importer.read_sheet(path), results)
+    imp = importer.Importer(db, "referral", sheet, actor=ACTOR)
+    dry = timed(f"dry run ({n:,} referrals)", imp.check, results)
+    results[-1] = (results[-1][0], results[-1][1], f"{len(dry.problems)} problems")
+    done = timed(f"import ({n:,} referrals)", imp.commit, results)
+    results[-1] = (results[-1][0], results[-1][1], f"{done.imported:,} imported")
+
+    # grow to the exchange size with more imports, then export them all
+    have = done.imported
+    batch = 0
+    while have < args.exchange:
+        batch += 1
+        more = min(n, args.exchange - have)
+        extra = write_csv(work / f"r{batch}.csv", more, have, batch + 1)
+        report = importer.run_import(db, "referral", extra, actor=ACTOR)
+        have += report.imported
+    keys = work / "keys"
+    exchange.generate_key("US", directory=keys)
+    package = work / "package.zip"
+    result = timed(
+        f"exchange export ({have:,} records)",
+        lambda: exchange.export_package(db, package, actor=ACTOR, key_dir=keys),
+        results,
+    )
+    size = package.stat().st_size / 1e6
+    results[-1] = (results[-1][0], results[-1][1], f"{result.total:,} records, {size:.0f} MB")
+
+    exchange.register_key(db, "self (for timing)", (keys / exchange.PUBLIC_KEY).read_bytes())
+    timed(
+        f"exchange verify + preview ({have:,}, all unchanged)",
+        lambda: exchange.preview_import(db, package, actor=ACTOR),
+        results,
+    )
+    from workinggroup_app.xlsx_export import export_xlsx
+
+    rows = timed(
+        f"XLSX export of the list ({have:,} rows)",
+        lambda: export_xlsx(db, ListSpec("referral"), work / "list.xlsx", actor=ACTOR),
+        results,
+    )
+    results[-1] = (results[-1][0], results[-1][1], f"{rows:,} rows")
+    db.dispose()
+
+    width = max(len(r[0]) for r in results)
+    print(f"\n{'operation'.ljust(width)}  {'seconds':>8}  note")
+    print(f"{'-' * width}  {'-' * 8}  ----")
+    for label, seconds, note in results:
+        print(f"{label.ljust(width)}  {seconds:8.2f}  {note}")
+    print(f"\n(files in {work})")
+
+
+if __name__ == "__main__":
+    main()
