@@ -289,9 +289,11 @@ class ExchangeDialog(QDialog):
             )
             self.own_name.setText(info.name)
             self.save_public_button.setEnabled(self.allowed)
+            self.create_key_button.setEnabled(False)  # replacing a key is a CLI --force act
         except DomainError as exc:
             self.own_key_label.setText(exc.message(self.ctx.lang))
             self.save_public_button.setEnabled(False)
+            self.create_key_button.setEnabled(self.allowed)
         self.keys_list.clear()
         with self.ctx.db.session() as session:
             for k in exchange.registered_keys(session):

@@ -54,7 +54,7 @@ class ExportDialog(QDialog):
             words.word("record_type_plural", spec.record_type, "zh"),
         )
         self.setWindowTitle(self.tr("Export list: {0}").format(what))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
 
         self.csv = QRadioButton(self.tr("CSV"), self)
         self.xlsx = QRadioButton(self.tr("Excel workbook (XLSX)"), self)
@@ -83,7 +83,7 @@ class ExportDialog(QDialog):
         )
 
         self.bilateral = QCheckBox(
-            self.tr("For the counterpart: only what is releasable (recorded in the audit trail)"),
+            self.tr("For the counterpart: releasable records only (audited)"),
             self,
         )
         may = permissions.allowed(ctx.actor.role, "export_bilateral", spec.record_type)

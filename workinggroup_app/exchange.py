@@ -1756,20 +1756,14 @@ class _Applier:
             )
 
     def _index(self, rt: RecordType, obj: Any, *, new: bool = False) -> None:
-        values = {f.name: getattr(obj, f.name, None) for f in rt.fields if f.kind != LINKS}
-        body = body_for(rt.key, values)
-        if new:
-            self.session.add(models.SearchText(record_type=rt.key, record_id=obj.id, body=body))
+        if not new:
+            self.planner.services._index(self.session, rt, obj)  # the services' own upsert
             return
-        row = self.session.execute(
-            select(models.SearchText).where(
-                models.SearchText.record_type == rt.key, models.SearchText.record_id == obj.id
-            )
-        ).scalar_one_or_none()
-        if row is None:
-            self.session.add(models.SearchText(record_type=rt.key, record_id=obj.id, body=body))
-        elif row.body != body:
-            row.body = body
+        # a record created by this import has no search row yet: no need to look for one
+        values = {f.name: getattr(obj, f.name, None) for f in rt.fields if f.kind != LINKS}
+        self.session.add(
+            models.SearchText(record_type=rt.key, record_id=obj.id, body=body_for(rt.key, values))
+        )
 
     def _event(self, rt: RecordType, obj: Any, changes: dict[str, Any]) -> None:
         self.events.append(

@@ -575,7 +575,25 @@ class Importer:
         vocab: _Vocab,
         problems: list[Problem],
     ) -> dict[str, Any] | None:
-        """Cells of one row turned into values for ``Services.validate``; None if blank."""
+        """Cells of one row turned into values for ``Services.validate``; None if blank.
+        Problems found here name their field first, as the services' messages do."""
+        start = len(problems)
+        values = self._cells(row_no, raw, cols, resolver, vocab, problems)
+        for p in problems[start:]:
+            en = field_label(self.rt.key, p.field)
+            zh = field_label(self.rt.key, p.field, "zh")
+            p.message_en, p.message_zh = f"{en}: {p.message_en}", f"{zh}：{p.message_zh}"
+        return values
+
+    def _cells(
+        self,
+        row_no: int,
+        raw: Sequence[Any],
+        cols: list[_Column],
+        resolver: _Resolver,
+        vocab: _Vocab,
+        problems: list[Problem],
+    ) -> dict[str, Any] | None:
         values: dict[str, Any] = {}
         releasable_flag: str | None = None
         blank = True

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import World
-from workinggroup_app import cli_exchange, exchange, models
+from workinggroup_app import cli_exchange, exchange, models, queries
 from workinggroup_app.db import open_database
 from workinggroup_app.errors import PermissionDenied
 from workinggroup_app.exchange import PackageRefused
@@ -453,6 +453,8 @@ def test_taking_theirs_applies_their_version(us, prc, tmp_path):
     (conflict,) = exchange.open_conflicts(us.db)
     exchange.resolve_conflict(us.db, conflict.id, "theirs")
     assert us.world.get("referral", ids["referral"]).title_zh == "中方改"
+    with us.db.session() as s:  # and search finds it by its new title
+        assert [h.id for h in queries.search(s, "中方改")["referral"]] == [ids["referral"]]
     assert exchange.open_conflicts(us.db) == []
     assert us.world.verify().ok
 
@@ -517,3 +519,18 @@ def test_the_command_line_round_trip(db_path, tmp_path, sqlite_template, capsys,
     assert cli(other, "exchange", "import", str(tmp_path / "p.zip")) == 0
     assert cli(other, "exchange", "conflicts") == 0
     assert "no conflicts" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_a_package_applies_on_postgresql(us, pg_db, tmp_path):
+    any_db = pg_db  # the sending side is SQLite (``us``): the receiving side a server
+    shared_world(us)
+    us.export(tmp_path / "p.zip")
+    other = make_side("PRC", any_db, tmp_path)
+    exchange.register_key(any_db, "US", (us.keys / exchange.PUBLIC_KEY).read_bytes())
+    result = exchange.apply_import(any_db, tmp_path / "p.zip")
+    assert result.counts()["new"] == 4
+    assert other.world.verify().ok
+    with any_db.session() as s:
+        ref = s.execute(select(models.Referral)).scalar_one()
+        assert ref.sending_agency.abbreviation == "DEA" and len(ref.entities) == 1

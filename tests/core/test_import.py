@@ -462,3 +462,24 @@ def test_looks_like_formula():
     for text in ("+86 10 1234 5678", "-- note", "@dealer_x", "-12.5", "a=b", ""):
         assert not importer.looks_like_formula(text), text
     assert importer.unprotect("'=1+1") == "=1+1" and importer.unprotect("'quoted") == "'quoted"
+
+
+def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(any_db, tmp_path):
+    w = World(any_db)
+    w.make("agency", abbreviation="DEA", side="US")
+    w.make("agency", abbreviation="MPS", side="PRC")
+    path = write_csv(
+        tmp_path / "r.csv",
+        [HEAD_EN]
+        + [
+            [f"Lead {i}", f"走私线索{i}", "US_TO_PRC", "lead", "DEA", "MPS", "2026-01-05", f"P{i}"]
+            for i in range(30)
+        ],
+    )
+    report = run(any_db, "referral", path)
+    assert report.ok and report.imported == 30
+    w.make("referral", title_en="After the import")  # the ordinary path appends after it
+    assert w.verify().ok and w.verify().checked == w.audit_count()
+    with any_db.session() as s:
+        hits = queries.search(s, "走私线索17", per_type=50)["referral"]
+    assert [h.title_en for h in hits] == ["Lead 17"]
