@@ -279,6 +279,7 @@ class DashboardView(QWidget):
         self.timer.setInterval(REFRESH_DELAY_MS)
         self.timer.timeout.connect(self.refresh)
         ctx.ops.changed.connect(self.on_change)
+        ctx.ops.busy_changed.connect(self._ops_busy)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -460,6 +461,13 @@ class DashboardView(QWidget):
 
         self.ctx.ops.run(load, on_success=self._show, on_failure=self._failed)
 
+    def _ops_busy(self, busy: bool) -> None:
+        # an unexpected error reaches the error dialog, not us: never stay "loading"
+        if not busy and self._loading:
+            self._loading = False
+            if self.data is not None:
+                self.as_of.setText(self.tr("As of %1").replace("%1", self.data.today.isoformat()))
+
     def _failed(self, error: Any) -> bool:
         self._loading = False
         self.as_of.setText(error.message(self.ctx.lang))
@@ -534,11 +542,16 @@ class DashboardView(QWidget):
             return
         mine = visit.mine.count if visit.mine is not None else 0
         when = dashboard.washington_date(visit.previous).isoformat()
-        self.notice_text.setText(
-            self.tr(
+        if mine:
+            text = self.tr(
                 "Since your last visit on %1, %2 of your action items became overdue (%3 in all)."
             )
-            .replace("%1", when)
+        else:
+            text = self.tr(
+                "Since your last visit on %1, %3 action items became overdue (none of them yours)."
+            )
+        self.notice_text.setText(
+            text.replace("%1", when)
             .replace("%2", f"{mine:,}")
             .replace("%3", f"{visit.everyone.count:,}")
         )

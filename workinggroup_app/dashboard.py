@@ -59,7 +59,7 @@ from workinggroup_app.words import keys, word
 
 WASHINGTON = ZoneInfo("America/New_York")
 
-IDS_LIMIT = 2000  # most ids a drill-down spec may carry
+IDS_LIMIT = 5000  # most ids a drill-down spec may carry (queries.MAX_LIMIT rows a page)
 DUE_SOON_DAYS = 14
 LONG_WAIT_DAYS = 30
 RESPONSE_MONTHS = 12

@@ -223,7 +223,8 @@ class ActionItem(RecordMixin, Base):
     origin_referral: Mapped[Referral | None] = relationship()
 
     __table_args__ = (
-        Index("ix_action_item_status_due", "status", "due_date"),
+        # archived too (migration 0002): due-date range counts read the index alone
+        Index("ix_action_item_status_due", "status", "due_date", "archived"),
         Index("ix_action_item_due", "due_date"),
         # the dashboard (dashboard.py, migration 0002): one covering pass over open work,
         # "since the last meeting" ranges, and "my work" lookups
