@@ -74,6 +74,17 @@ TITLES: dict[str, tuple[str, str]] = {
     "shown": ("Showing the latest", "仅列出最近"),
     "of": ("of", "共"),
     "page": ("Page", "第"),
+    "owner_side": ("Owner side", "负责方"),
+    "owner_agency": ("Owner agency", "负责机构"),
+    "status": ("Status", "状态"),
+    "month_sent": ("Month sent", "发送月份"),
+}
+# the title of each chart's category column in its table of numbers
+CATEGORY_TITLES = {
+    "items_by_side": "owner_side",
+    "overdue_by_agency": "owner_agency",
+    "pipeline": "status",
+    "response_by_month": "month_sent",
 }
 
 
@@ -397,7 +408,7 @@ class _Review:
     def chart_table(self, chart: Chart) -> Any:
         """The chart's numbers: one row per category, one column per series."""
         header = [
-            "",
+            _t(CATEGORY_TITLES.get(chart.key, "figure")),
             *(f"{s.label_en}\n{s.label_zh}" for s in chart.series),
         ]
         with_total = chart.unit == "count" and len(chart.series) > 1
