@@ -156,12 +156,17 @@ class PacketDialog(QDialog):
             self._show_error(self.tr("The folder {0} does not exist.").format(str(out.parent)))
             return
         self.error.hide()
-        db, reference, audience = self.ctx.db, self.reference, self.audience()
+        db, reference, audience, actor = (
+            self.ctx.db,
+            self.reference,
+            self.audience(),
+            self.ctx.actor,
+        )
 
         def work(progress: Any) -> Any:
             from workinggroup_app.packet import export_packet  # ReportLab: only when needed
 
-            return export_packet(db, reference, audience, out, progress=progress)
+            return export_packet(db, reference, audience, out, progress=progress, actor=actor)
 
         self._running = True
         self.ok_button.setEnabled(False)

@@ -18,6 +18,7 @@ from workinggroup_app import models
 from workinggroup_app.db import open_database
 from workinggroup_app.errors import DomainError, NotFoundError
 from workinggroup_app.packet import export_packet, load
+from workinggroup_app.services import Services
 from workinggroup_app.textsafe import clean, markup_escape
 
 TODAY = date(2026, 3, 5)
@@ -671,3 +672,34 @@ def test_bilateral_packet_from_postgresql_hides_the_same_records(pg_db, tmp_path
     assert CANARY not in text.upper()
     assert "网络销售NPP" in text and "共享货运数据" in text
     assert sum(load(pg_db, MEETING, "bilateral", TODAY).chart.values()) == 4
+
+
+def test_every_packet_export_is_audited_and_needs_the_right_role(tmp_path):
+    """A packet leaves the building: who wrote it, for which audience, is in the audit trail."""
+    from sqlalchemy import select
+
+    from workinggroup_app.errors import PermissionDenied
+    from workinggroup_app.models import AuditEvent
+    from workinggroup_app.permissions import Actor
+
+    db = open_database(str(tmp_path / "audited.sqlite3"))
+    Services(db).create(
+        "meeting",
+        {
+            "title_en": "Plenary",
+            "title_zh": "全体会议",
+            "meeting_type": "plenary",
+            "releasability": "releasable",
+        },
+    )
+    with db.session() as s:
+        reference = s.execute(select(models.Meeting.reference)).scalar_one()
+    coordinator = Actor("cora", "coordinator")
+    export_packet(db, reference, "bilateral", tmp_path / "b.pdf", actor=coordinator)
+    with pytest.raises(PermissionDenied):
+        export_packet(db, reference, "bilateral", tmp_path / "v.pdf", actor=Actor("vic", "viewer"))
+    assert not (tmp_path / "v.pdf").exists()
+    with db.session() as s:
+        events = s.execute(select(AuditEvent).where(AuditEvent.action == "export")).scalars().all()
+    assert [(e.actor, e.reference) for e in events] == [("cora", reference)]
+    assert '"audience": "bilateral"' in events[0].changes

@@ -28,6 +28,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workinggroup_app.permissions import SYSTEM, Actor, require
+
 if TYPE_CHECKING:
     from workinggroup_app.db import Database
     from workinggroup_app.packet.data import PacketData
@@ -63,10 +65,16 @@ def export_packet(
     *,
     progress: Progress | None = None,
     today: date | None = None,
+    actor: Actor = SYSTEM,
 ) -> PacketReport:
-    """Write the meeting packet for ``audience`` ("bilateral" or "internal") to a PDF."""
+    """Write the meeting packet for ``audience`` ("bilateral" or "internal") to a PDF.
+
+    The actor must be allowed to export for that audience; every packet written is one
+    audit event (who, when, which meeting, audience, pages, file name).
+    """
     from workinggroup_app.packet.render import render_packet
 
+    require(actor, "export_bilateral" if audience == "bilateral" else "export", "meeting")
     started = time.perf_counter()
     data = load(db, meeting_reference, audience, today)
     target = Path(out_path)
@@ -80,6 +88,7 @@ def export_packet(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _record_export(db, actor, data.meeting.reference, audience, pages, target)
     return PacketReport(
         path=target,
         pages=pages,
@@ -87,6 +96,29 @@ def export_packet(
         audience=audience,
         seconds=time.perf_counter() - started,
     )
+
+
+def _record_export(
+    db: Database, actor: Actor, reference: str, audience: str, pages: int, target: Path
+) -> None:
+    from sqlalchemy import select
+
+    from workinggroup_app import audit
+    from workinggroup_app.models import Meeting
+
+    with db.sessions.begin() as session:
+        meeting_id = session.execute(
+            select(Meeting.id).where(Meeting.reference == reference)
+        ).scalar_one_or_none()
+        audit.append(
+            session,
+            actor=actor.username,
+            action="export",
+            record_type="meeting",
+            record_id=meeting_id,
+            reference=reference,
+            changes={"format": "pdf", "audience": audience, "pages": pages, "file": target.name},
+        )
 
 
 __all__ = ["PacketReport", "Progress", "export_packet", "load"]
