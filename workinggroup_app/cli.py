@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=LANGS, help="language of the interface and messages")
     p.add_argument("--demo", action="store_true", help="start the desktop app with demo data")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation on a temporary database (window, packet PDF) and exit",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     db = sub.add_parser("db", help="database schema")
@@ -450,6 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
     except SystemExit as exc:  # --help, --version, usage errors
         return int(exc.code or 0) if not isinstance(exc.code, str) else USAGE
+    if args.self_test:  # prints each step; exits 1 at the first failure
+        from workinggroup_app.selftest import run_self_test
+
+        return run_self_test(lang=args.lang or "en")
     if args.command is None:
         return _guarded(lambda: run_gui(args, rest), args, parser)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
