@@ -200,6 +200,10 @@ class Referral(RecordMixin, Base):
         # from the index alone; "answered since the last meeting" as a range
         Index("ix_referral_pipeline", "status", "direction", "sent_on", "answered_on", "archived"),
         Index("ix_referral_answered_on", "answered_on", "archived"),
+        # list sorting (migration 0004): a page in title / last-change order without
+        # sorting the table first
+        Index("ix_referral_title_en", "title_en"),
+        Index("ix_referral_updated_at", "updated_at"),
     )
 
 
@@ -240,6 +244,9 @@ class ActionItem(RecordMixin, Base):
         Index("ix_action_item_status_completed", "status", "completed_on", "archived"),
         Index("ix_action_item_owner_person", "owner_person"),
         Index("ix_action_item_created_by", "created_by"),
+        # list sorting (migration 0004)
+        Index("ix_action_item_title_en", "title_en"),
+        Index("ix_action_item_updated_at", "updated_at"),
     )
 
 

@@ -252,6 +252,35 @@ def sort_expression(rt: RecordType, spec: ListSpec, exprs: dict[str, Any]) -> tu
     return exprs[name], desc
 
 
+def _may_be_null(rt: RecordType, spec: ListSpec, key: Any) -> bool:
+    """Whether the sort key can be NULL (a link's label always can: it is outer-joined)."""
+    if key is rt.model.id:
+        return False
+    name = spec.sort or rt.default_sort[0]
+    if not rt.has(name):
+        return True
+    f = rt.field(name)
+    if f.kind == LINK or (f.kind == READONLY and f.target):
+        return True
+    column = getattr(rt.model, name).property.columns[0]
+    return bool(column.nullable)
+
+
+def _ordering(
+    session: Session, spec: ListSpec, columns: list[str] | None, reverse: bool
+) -> tuple[Select[Any], dict[str, Any], Any, Any, bool]:
+    """(filtered select, columns, sort key, id order, key may be NULL); directions applied."""
+    rt = record_type(spec.record_type)
+    q, exprs = _select_for(rt, spec, columns)
+    q = q.where(*where_clauses(session, spec))
+    key, desc = sort_expression(rt, spec, exprs)
+    if reverse:
+        desc = not desc
+    id_order = rt.model.id.desc() if desc else rt.model.id.asc()
+    key_order = key.desc() if desc else key.asc()
+    return q, exprs, key_order, id_order, _may_be_null(rt, spec, key)
+
+
 def ordered_select(
     session: Session,
     spec: ListSpec,
@@ -264,17 +293,31 @@ def ordered_select(
     Rows are ordered by the sort column, NULLs last in both directions (the same on SQLite
     and PostgreSQL), then by id, so every position in the list is well defined.
     """
+    q, exprs, key_order, id_order, nullable = _ordering(session, spec, columns, reverse)
     rt = record_type(spec.record_type)
-    q, exprs = _select_for(rt, spec, columns)
-    q = q.where(*where_clauses(session, spec))
-    key, desc = sort_expression(rt, spec, exprs)
-    if reverse:
-        desc = not desc
-    order = [key.desc() if desc else key.asc(), rt.model.id.desc() if desc else rt.model.id.asc()]
-    if key is not rt.model.id:
+    key, _desc = sort_expression(rt, spec, exprs)
+    order = [key_order, id_order] if key is not rt.model.id else [id_order]
+    if nullable:  # only then: a CASE in ORDER BY keeps SQLite from walking an index
         nulls = case((key.is_(None), 1), else_=0)
         order.insert(0, nulls.desc() if reverse else nulls.asc())
     return q.order_by(*order), exprs
+
+
+def _segments(
+    session: Session, spec: ListSpec, columns: list[str] | None, reverse: bool
+) -> tuple[list[Select[Any]], dict[str, Any]]:
+    """The list's order as consecutive queries each an index can serve: rows with a value
+    of the sort key, then rows without (the other way round when reading from the end)."""
+    q, exprs, key_order, id_order, nullable = _ordering(session, spec, columns, reverse)
+    rt = record_type(spec.record_type)
+    key, _desc = sort_expression(rt, spec, exprs)
+    if key is rt.model.id:
+        return [q.order_by(id_order)], exprs
+    if not nullable:
+        return [q.order_by(key_order, id_order)], exprs
+    valued = q.where(key.is_not(None)).order_by(key_order, id_order)
+    empty = q.where(key.is_(None)).order_by(id_order)
+    return ([empty, valued] if reverse else [valued, empty]), exprs
 
 
 def to_row(r: Any, exprs: dict[str, Any]) -> Row:
@@ -305,12 +348,29 @@ def list_rows(
         assert total is not None
         end = min(total, offset + limit)
         offset, limit = max(0, total - end), max(0, end - offset)
-    q, exprs = ordered_select(session, spec, columns, reverse=reverse)
-    rows = session.execute(q.offset(offset).limit(limit)).all()
+    segments, exprs = _segments(session, spec, columns, reverse)
+    rows: list[Any] = []
+    skip = offset
+    for n, segment in enumerate(segments):
+        wanted = limit - len(rows)
+        if wanted <= 0:
+            break
+        got = session.execute(segment.offset(skip).limit(wanted)).all()
+        if n + 1 < len(segments) and len(got) < wanted:
+            # the rest comes from the next segment, past what is left of the offset
+            size = skip + len(got) if got else _count(session, segment)
+            skip = max(0, skip - size)
+        rows.extend(got)
     out = [to_row(r, exprs) for r in rows]
     if reverse:
         out.reverse()
     return out
+
+
+def _count(session: Session, q: Select[Any]) -> int:
+    return session.execute(
+        select(func.count()).select_from(q.order_by(None).subquery())
+    ).scalar_one()
 
 
 def count_rows(session: Session, spec: ListSpec) -> int:

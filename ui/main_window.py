@@ -1,0 +1,593 @@
+"""The main window: navigation, one list per record type, open records in tabs.
+
+Start-up is fast because this module imports only Qt and the word tables: the window is
+built and shown before the database layer (SQLAlchemy, Alembic) is imported. ``attach``
+then receives the ``AppContext`` once the database is open, and the list views (which
+need the database) are created lazily, on the first visit to each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from ui import icons
+from ui import settings as opts
+from ui.settings import Settings
+from workinggroup_app import words
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.list_view import ListView
+    from ui.search_dialog import SearchDialog
+    from workinggroup_app.services import Change
+
+log = logging.getLogger(__name__)
+
+# The navigation order; keys as in fields.RECORD_TYPES (read from the word table so this
+# module does not import the database layer).
+RECORD_TYPE_KEYS: tuple[str, ...] = tuple(words.keys("record_type_plural"))
+
+
+class RecordViewLike(Protocol):
+    """What the main window needs of a record view (ui/record_view.py)."""
+
+    record_id: int | None
+    type_key: str
+
+    def has_unsaved_changes(self) -> bool: ...
+    def maybe_close(self) -> bool: ...
+    def save(self) -> None: ...
+
+
+def _default_record_view(ctx: AppContext, type_key: str, record_id: int | None) -> QWidget:
+    from ui.record_view import RecordView
+
+    return RecordView(ctx, type_key, record_id)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        settings: Settings | None = None,
+        *,
+        lang: str | None = None,
+        record_view_factory: Callable[[AppContext, str, int | None], QWidget] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx: AppContext | None = None
+        self.settings = settings or Settings()
+        self.lang = lang or (ctx.lang if ctx is not None else "en")
+        self.record_view_factory = record_view_factory or _default_record_view
+        self.list_views: dict[str, ListView] = {}
+        self.search_dialog: SearchDialog | None = None
+        self._language_chosen = False
+        self.setObjectName("main_window")
+        self.setWindowIcon(icons.icon("app"))
+        self.setWindowTitle(self.tr("Counternarcotics Working Group"))
+        self.resize(1400, 900)
+
+        # navigation | lists | open records
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        for key in RECORD_TYPE_KEYS:
+            item = QListWidgetItem(
+                icons.icon(key), words.word("record_type_plural", key, self.lang)
+            )
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.setMinimumWidth(120)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("lists")
+        self.placeholder = QLabel(self.tr("Opening the database…"))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setTextFormat(Qt.TextFormat.PlainText)
+        self.stack.addWidget(self.placeholder)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("records")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._update_actions)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([170, 760, 470])
+        self.setCentralWidget(self.splitter)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._restore_window()
+        self.tabs.setVisible(False)
+        self._update_actions()
+        if ctx is not None:
+            self.attach(ctx)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(icons.icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            self.tr("&New record"),
+            self.new_record,
+            QKeySequence.StandardKey.New,
+            "new",
+            self.tr("Create a record of the kind shown in the list (Ctrl+N)"),
+        )
+        self.save_action = self._action(
+            self.tr("&Save"),
+            self.save_current,
+            QKeySequence.StandardKey.Save,
+            "save",
+            self.tr("Save the record in the current tab (Ctrl+S)"),
+        )
+        self.close_tab_action = self._action(
+            self.tr("&Close record"), self.close_current_tab, QKeySequence.StandardKey.Close
+        )
+        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q", "quit")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.find_action = self._action(
+            self.tr("Search in &list"),
+            self.focus_list_search,
+            QKeySequence.StandardKey.Find,
+            "search",
+            self.tr("Filter the current list by text (Ctrl+F)"),
+        )
+        self.global_search_action = self._action(
+            self.tr("&Global search…"),
+            self.global_search,
+            "Ctrl+K",
+            "global_search",
+            self.tr("Search every kind of record (Ctrl+K)"),
+        )
+        self.refresh_action = self._action(
+            self.tr("&Refresh"),
+            self.refresh,
+            QKeySequence.StandardKey.Refresh,
+            "refresh",
+            self.tr("Read the current list again (F5)"),
+        )
+        if self.refresh_action.shortcut() != QKeySequence("F5"):
+            self.refresh_action.setShortcuts([self.refresh_action.shortcut(), QKeySequence("F5")])
+        self.columns_action = self._action(
+            self.tr("&Columns…"),
+            self.choose_columns,
+            None,
+            "columns",
+            self.tr("Choose the columns of the current list"),
+        )
+        self.about_action = self._action(self.tr("&About"), self.about, None, "about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.go_actions: dict[str, QAction] = {}
+        for n, key in enumerate(RECORD_TYPE_KEYS, start=1):
+            action = self._action(
+                words.word("record_type_plural", key, self.lang),
+                lambda key=key: self.show_list(key),
+                f"Alt+{n}",
+                key,
+            )
+            self.go_actions[key] = action
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("en", "English"), ("zh_CN", "中文（简体）")):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(self.lang == code)
+            action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
+            self.language_actions[code] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.close_tab_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.global_search_action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.columns_action)
+        view_menu.addSeparator()
+        lang_menu = view_menu.addMenu(self.tr("&Language"))
+        for action in self.language_actions.values():
+            lang_menu.addAction(action)
+        go_menu = bar.addMenu(self.tr("&Go"))
+        for action in self.go_actions.values():
+            go_menu.addAction(action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar(self.tr("Main toolbar"))
+        tb.setObjectName("main_toolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (
+            self.new_action,
+            self.save_action,
+            None,
+            self.find_action,
+            self.global_search_action,
+            self.refresh_action,
+            self.columns_action,
+        ):
+            if action is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(action)
+        self.addToolBar(tb)
+        self.toolbar = tb
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.db_label = QLabel()
+        self.db_label.setObjectName("status_database")
+        self.db_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("status_count")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("status_busy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName(self.tr("Working…"))
+        self.busy.setVisible(False)
+        sb.addPermanentWidget(self.count_label)
+        sb.addPermanentWidget(self.busy)
+        sb.addPermanentWidget(self.db_label)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.get(opts.WINDOW_GEOMETRY)
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.get(opts.WINDOW_STATE)
+        if state:
+            self.restoreState(QByteArray(state))
+        splitter = self.settings.get(opts.SPLITTER_STATE)
+        if splitter:
+            self.splitter.restoreState(QByteArray(splitter))
+
+    # --- the database arrives ------------------------------------------------------------------
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: show the lists."""
+        self.ctx = ctx
+        self.lang = ctx.lang
+        ctx.ops.changed.connect(self.on_change)
+        ctx.ops.busy_changed.connect(self.set_busy)
+        self.db_label.setText(ctx.db.display_name)
+        self.db_label.setToolTip(ctx.db.display_name)
+        self.setWindowTitle(
+            self.tr("Counternarcotics Working Group — %1").replace("%1", _short_name(ctx))
+        )
+        last = self.settings.get(opts.LAST_RECORD_TYPE)
+        self.show_list(last if last in RECORD_TYPE_KEYS else "referral")
+        self._update_actions()
+
+    def show_message(self, text: str) -> None:
+        """A message in place of the lists (before the database is open, or if it cannot be)."""
+        self.placeholder.setText(text)
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+
+    # --- lists ---------------------------------------------------------------------------------
+
+    def list_view(self, type_key: str) -> ListView:
+        """The list of one record type, created on first use."""
+        view = self.list_views.get(type_key)
+        if view is None:
+            if self.ctx is None:
+                raise RuntimeError("no database is open")
+            from ui.list_view import ListView
+
+            view = ListView(self.ctx, type_key, self.settings, self.stack)
+            view.open_record.connect(self.open_record)
+            view.new_record.connect(self.new_record)
+            view.counts_changed.connect(self.update_status)
+            self.stack.addWidget(view)
+            self.list_views[type_key] = view
+        return view
+
+    def current_list(self) -> ListView | None:
+        widget = self.stack.currentWidget()
+        return widget if widget in self.list_views.values() else None  # type: ignore[return-value]
+
+    def current_type(self) -> str:
+        view = self.current_list()
+        return view.rt.key if view is not None else "referral"
+
+    def show_list(self, type_key: str) -> ListView | None:
+        if self.ctx is None:
+            return None
+        row = RECORD_TYPE_KEYS.index(type_key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # comes back through _nav_changed
+            return self.list_views.get(type_key)
+        view = self.list_view(type_key)
+        self.stack.setCurrentWidget(view)
+        self.settings.set(opts.LAST_RECORD_TYPE, type_key)
+        self.update_status()
+        self._update_actions()
+        return view
+
+    def _nav_changed(self, row: int) -> None:
+        if 0 <= row < len(RECORD_TYPE_KEYS) and self.ctx is not None:
+            self.show_list(RECORD_TYPE_KEYS[row])
+
+    def update_status(self) -> None:
+        view = self.current_list()
+        self.count_label.setText(view.status_text() if view is not None else "")
+
+    def on_change(self, change: Change) -> None:
+        """One signal routes every refresh: each created list decides if it cares."""
+        for view in self.list_views.values():
+            view.on_change(change)
+        self.update_status()
+
+    def refresh(self) -> None:
+        view = self.current_list()
+        if view is not None:
+            view.refresh()
+
+    def focus_list_search(self) -> None:
+        view = self.current_list()
+        if view is not None:
+            view.focus_search()
+
+    def choose_columns(self) -> None:
+        view = self.current_list()
+        if view is not None:
+            view.choose_columns()
+
+    # --- records in tabs -----------------------------------------------------------------------
+
+    def record_views(self) -> list[Any]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def find_tab(self, type_key: str, record_id: int) -> int:
+        for i, view in enumerate(self.record_views()):
+            if getattr(view, "type_key", None) == type_key and view.record_id == record_id:
+                return i
+        return -1
+
+    def open_record(self, type_key: str, record_id: int) -> Any:
+        """Show a record in a tab, reusing its tab if it is already open."""
+        if self.ctx is None:
+            return None
+        index = self.find_tab(type_key, record_id)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+            return self.tabs.widget(index)
+        view = self.record_view_factory(self.ctx, type_key, record_id)
+        return self._add_tab(view, self._initial_title(type_key, record_id))
+
+    def new_record(self, type_key: str | None = None) -> Any:
+        if self.ctx is None:
+            return None
+        type_key = type_key or self.current_type()
+        view = self.record_view_factory(self.ctx, type_key, None)
+        title = self.tr("New %1").replace(
+            "%1",
+            words.word("record_type", type_key, self.lang).lower()
+            if not self.lang.startswith("zh")
+            else words.word("record_type", type_key, self.lang),
+        )
+        return self._add_tab(view, title)
+
+    def _initial_title(self, type_key: str, record_id: int) -> str:
+        from workinggroup_app import queries
+
+        assert self.ctx is not None
+        try:
+            with self.ctx.db.session() as s:
+                obj = queries.get(s, type_key, record_id)
+                return obj.reference if obj is not None else str(record_id)
+        except Exception:
+            log.exception("reading the reference of %s %s", type_key, record_id)
+            return str(record_id)
+
+    def _add_tab(self, view: QWidget, title: str) -> QWidget:
+        index = self.tabs.addTab(view, icons.icon(getattr(view, "type_key", "")), title)
+        self.tabs.setTabToolTip(index, title)
+        if hasattr(view, "title_changed"):
+            view.title_changed.connect(lambda text, v=view: self._retitle(v, text))
+        if hasattr(view, "open_record"):
+            view.open_record.connect(self.open_record)
+        self.tabs.setCurrentIndex(index)
+        self._show_tabs()
+        self._update_actions()
+        return view
+
+    def _show_tabs(self) -> None:
+        if self.tabs.isVisible():
+            return
+        self.tabs.setVisible(True)
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total > 0 and sizes[2] < 300:
+            nav = max(sizes[0], 150)
+            records = max(int(total * 0.38), 300)
+            self.splitter.setSizes([nav, max(total - nav - records, 300), records])
+
+    def _retitle(self, view: QWidget, text: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            short = text if len(text) <= 28 else text[:27] + "…"
+            self.tabs.setTabText(index, short)
+            self.tabs.setTabToolTip(index, text)
+
+    def current_record_view(self) -> Any:
+        return self.tabs.currentWidget()
+
+    def close_tab(self, index: int) -> bool:
+        view = self.tabs.widget(index)
+        if view is None:
+            return True
+        self.tabs.setCurrentIndex(index)
+        if hasattr(view, "maybe_close") and not view.maybe_close():
+            return False
+        self.tabs.removeTab(index)
+        view.deleteLater()
+        if self.tabs.count() == 0:
+            self.tabs.setVisible(False)
+        self._update_actions()
+        return True
+
+    def close_current_tab(self) -> None:
+        if self.tabs.count():
+            self.close_tab(self.tabs.currentIndex())
+
+    def save_current(self) -> None:
+        view = self.current_record_view()
+        if view is not None and hasattr(view, "save"):
+            view.save()
+
+    def _update_actions(self, *_args: Any) -> None:
+        has_db = self.ctx is not None
+        has_tab = self.tabs.count() > 0
+        for action in (
+            self.new_action,
+            self.find_action,
+            self.global_search_action,
+            self.refresh_action,
+            self.columns_action,
+            *self.go_actions.values(),
+        ):
+            action.setEnabled(has_db)
+        self.save_action.setEnabled(has_tab)
+        self.close_tab_action.setEnabled(has_tab)
+        if has_db and self.ctx is not None:
+            from workinggroup_app.permissions import allowed
+
+            self.new_action.setEnabled(allowed(self.ctx.actor.role, "create", self.current_type()))
+
+    # --- search, about, language -------------------------------------------------------------
+
+    def global_search(self) -> SearchDialog | None:
+        if self.ctx is None:
+            return None
+        from ui.search_dialog import SearchDialog
+
+        if self.search_dialog is None:
+            self.search_dialog = SearchDialog(self.ctx, self)
+            self.search_dialog.open_record.connect(self.open_record)
+        self.search_dialog.start()
+        return self.search_dialog
+
+    def about(self) -> None:
+        from workinggroup_app import __version__
+
+        where = self.ctx.db.display_name if self.ctx is not None else self.tr("(none open)")
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("About"))
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr("Counternarcotics Working Group case manager")
+            + "\n"
+            + self.tr("Version %1").replace("%1", __version__)
+        )
+        box.setInformativeText(self.tr("Database: %1").replace("%1", where))
+        box.exec()
+
+    def choose_language(self, code: str) -> None:
+        for c, action in self.language_actions.items():
+            action.setChecked(c == code)
+        self.settings.set(opts.LANGUAGE, code)
+        self._language_chosen = True
+        if code != self.lang:
+            QMessageBox.information(
+                self,
+                self.tr("Language"),
+                self.tr("The new language is used the next time the application starts."),
+            )
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for view in self.record_views():
+            if hasattr(view, "maybe_close"):
+                self.tabs.setCurrentWidget(view)
+                if not view.maybe_close():
+                    event.ignore()
+                    return
+        self.save_settings()
+        if self.ctx is not None:
+            self.ctx.ops.wait(10_000)
+        event.accept()
+        super().closeEvent(event)
+
+    def save_settings(self) -> None:
+        self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(opts.WINDOW_STATE, bytes(self.saveState().data()))
+        self.settings.set(opts.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
+        if self.ctx is not None:
+            self.settings.set(opts.LAST_DATABASE_URL, self.ctx.db.url)
+            if not self._language_chosen:
+                self.settings.set(opts.LANGUAGE, self.ctx.lang)
+        self.settings.sync()
+
+
+def _short_name(ctx: AppContext) -> str:
+    from pathlib import Path
+
+    name = ctx.db.display_name
+    if ctx.db.is_sqlite and "///" in name:
+        return Path(name.split("///", 1)[1]).name
+    return name
