@@ -62,15 +62,11 @@ ERROR_STYLE = "color: #b00020;"
 CONFLICT_STYLE = "color: #8a4b00; background: #fff4e0; padding: 2px 4px;"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecordForm", text)
-
-
 def zone_name(key: str) -> str:
     return {
-        "washington": _tr("Washington"),
-        "beijing": _tr("Beijing"),
-        "utc": _tr("UTC"),
+        "washington": QCoreApplication.translate("RecordForm", "Washington"),
+        "beijing": QCoreApplication.translate("RecordForm", "Beijing"),
+        "utc": QCoreApplication.translate("RecordForm", "UTC"),
     }[key]
 
 
@@ -214,13 +210,17 @@ class DateEditor(FieldEditor):
     def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(ctx, fdef, parent)
         self.check = QCheckBox(self)
-        self.check.setToolTip(_tr("Set a date (unchecked: no date)"))
-        self.check.setAccessibleName(_tr("{0}: has a date").format(fdef.label(ctx.lang)))
+        self.check.setToolTip(
+            QCoreApplication.translate("RecordForm", "Set a date (unchecked: no date)")
+        )
+        self.check.setAccessibleName(
+            QCoreApplication.translate("RecordForm", "{0}: has a date").format(fdef.label(ctx.lang))
+        )
         self.edit = QDateEdit(self)
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
         self.edit.setDateRange(MIN_DATE.addDays(-1), MAX_DATE)
-        self.edit.setSpecialValueText(_tr("no date"))
+        self.edit.setSpecialValueText(QCoreApplication.translate("RecordForm", "no date"))
         self.edit.setMinimumWidth(120)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -259,7 +259,7 @@ class DateEditor(FieldEditor):
             )
 
     def display(self, value: Any) -> str:
-        return value.isoformat() if value else _tr("no date")
+        return value.isoformat() if value else QCoreApplication.translate("RecordForm", "no date")
 
     def payload(self) -> str | None:
         v = self.value()
@@ -282,8 +282,12 @@ class DateTimeEditor(FieldEditor):
     def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(ctx, fdef, parent)
         self.check = QCheckBox(self)
-        self.check.setToolTip(_tr("Set a date and time (unchecked: none)"))
-        self.check.setAccessibleName(_tr("{0}: has a time").format(fdef.label(ctx.lang)))
+        self.check.setToolTip(
+            QCoreApplication.translate("RecordForm", "Set a date and time (unchecked: none)")
+        )
+        self.check.setAccessibleName(
+            QCoreApplication.translate("RecordForm", "{0}: has a time").format(fdef.label(ctx.lang))
+        )
         self.edit = QDateTimeEdit(self)
         self.edit.setCalendarPopup(True)
         # The editor holds the wall time of the chosen zone; UTC here avoids the machine's
@@ -292,12 +296,14 @@ class DateTimeEditor(FieldEditor):
         self.edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.edit.setMinimumDateTime(QDateTime(MIN_DATE.addDays(-1), QTime(0, 0), QTimeZone.utc()))
         self.edit.setMaximumDateTime(QDateTime(MAX_DATE, QTime(23, 59), QTimeZone.utc()))
-        self.edit.setSpecialValueText(_tr("no date"))
+        self.edit.setSpecialValueText(QCoreApplication.translate("RecordForm", "no date"))
         self.edit.setMinimumWidth(150)
         self.zone = QComboBox(self)
         for key, _tz in ZONES:
             self.zone.addItem(zone_name(key), key)
-        self.zone.setToolTip(_tr("The time zone the time is typed in"))
+        self.zone.setToolTip(
+            QCoreApplication.translate("RecordForm", "The time zone the time is typed in")
+        )
         self.other = plain_label("", self)
         self.other.setStyleSheet("color: palette(mid);")
         row = QHBoxLayout()
@@ -403,7 +409,9 @@ class DateTimeEditor(FieldEditor):
         )
 
     def display(self, value: Any) -> str:
-        return format_capitals(value) if value else _tr("no date")
+        return (
+            format_capitals(value) if value else QCoreApplication.translate("RecordForm", "no date")
+        )
 
     def payload(self) -> str | None:
         return self._instant.isoformat() if self._instant else None
@@ -524,7 +532,11 @@ class BoolEditor(FieldEditor):
         return False
 
     def display(self, value: Any) -> str:
-        return _tr("yes") if value else _tr("no")
+        return (
+            QCoreApplication.translate("RecordForm", "yes")
+            if value
+            else QCoreApplication.translate("RecordForm", "no")
+        )
 
     def focus_chain(self) -> list[QWidget]:
         return [self.check]

@@ -1309,7 +1309,82 @@
     </message>
   </context>
   <context>
+    <name>PreferencesDialog</name>
+    <message>
+      <source>Preferences</source>
+      <translation>首选项</translation>
+    </message>
+    <message>
+      <source>Same as the system</source>
+      <translation>跟随系统</translation>
+    </message>
+    <message>
+      <source>The language of menus, forms, messages and field names</source>
+      <translation>菜单、表单、消息和字段名称使用的语言</translation>
+    </message>
+    <message>
+      <source>A new language takes effect the next time the application starts. Open records and unsaved changes stay as they are.</source>
+      <translation>新语言将在下次启动程序时生效。已打开的记录和未保存的更改保持不变。</translation>
+    </message>
+    <message>
+      <source>&amp;Language:</source>
+      <translation>语言(&amp;L):</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>The new language is used the next time the application starts. Your open records and unsaved changes are kept.</source>
+      <translation>新语言将在下次启动程序时生效。您已打开的记录和未保存的更改将保留。</translation>
+    </message>
+  </context>
+  <context>
     <name>RecordForm</name>
+    <message>
+      <source>Washington</source>
+      <translation>华盛顿</translation>
+    </message>
+    <message>
+      <source>Beijing</source>
+      <translation>北京</translation>
+    </message>
+    <message>
+      <source>UTC</source>
+      <translation>UTC</translation>
+    </message>
+    <message>
+      <source>Set a date (unchecked: no date)</source>
+      <translation>设置日期（不勾选：无日期）</translation>
+    </message>
+    <message>
+      <source>{0}: has a date</source>
+      <translation>{0}：有日期</translation>
+    </message>
+    <message>
+      <source>no date</source>
+      <translation>无日期</translation>
+    </message>
+    <message>
+      <source>Set a date and time (unchecked: none)</source>
+      <translation>设置日期和时间（不勾选：无）</translation>
+    </message>
+    <message>
+      <source>{0}: has a time</source>
+      <translation>{0}：有时间</translation>
+    </message>
+    <message>
+      <source>The time zone the time is typed in</source>
+      <translation>输入时间所用的时区</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>否</translation>
+    </message>
     <message>
       <source>Reload their version</source>
       <translation>载入对方版本</translation>
