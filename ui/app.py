@@ -83,8 +83,10 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     installed: list[QTranslator] = []
     if lang == "en":
         return installed
-    try:
-        ours = Path(str(files("resources") / "i18n" / f"workinggroup_{lang}.qm"))
+    from ui.i18n_build import qm_path
+
+    try:  # the shipped .qm, or one compiled into the cache when it is missing or stale
+        ours = qm_path(lang, Path(str(files("resources") / "i18n")))
     except (ModuleNotFoundError, TypeError):
         ours = None
     candidates: list[tuple[str, str]] = []
@@ -150,7 +152,9 @@ class Starter:
         url = self.database_url
         if url is None and self.demo:
             url = demo_database_url()
-        self.window.statusBar().showMessage(self.window.tr("Opening the database…"))
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Opening the database…")
+        )
         self.opener = OpRunner(
             self.window,
             error_handler=lambda exc: show_error(exc, self.window, self.lang),
@@ -163,7 +167,9 @@ class Starter:
         self.window.show_message(error.message(self.lang))
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle(self.window.tr("The database cannot be opened"))
+        box.setWindowTitle(
+            QCoreApplication.translate("MainWindow", "The database cannot be opened")
+        )
         box.setText(error.message(self.lang))
         box.exec()
         self.on_fatal(2)
@@ -189,11 +195,13 @@ class Starter:
                 db, progress=lambda label, done, total: progress.report(done, total, label)
             )
 
-        self.window.statusBar().showMessage(self.window.tr("Loading the demo data…"))
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("MainWindow", "Loading the demo data…")
+        )
         self.ctx.ops.run(
             work,
             on_success=lambda _r: self._seeded(),
-            progress_label=self.window.tr("Loading the demo data…"),
+            progress_label=QCoreApplication.translate("MainWindow", "Loading the demo data…"),
             parent=self.window,
         )
 

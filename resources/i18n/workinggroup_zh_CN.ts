@@ -1080,6 +1080,14 @@
       <translation>正在打开数据库…</translation>
     </message>
     <message>
+      <source>The database cannot be opened</source>
+      <translation>无法打开数据库</translation>
+    </message>
+    <message>
+      <source>Loading the demo data…</source>
+      <translation>正在载入演示数据…</translation>
+    </message>
+    <message>
       <source>&amp;New record</source>
       <translation>新建记录(&amp;N)</translation>
     </message>
@@ -1427,6 +1435,29 @@
     </message>
   </context>
   <context>
+    <name>RecordListModel</name>
+    <message>
+      <source>Washington</source>
+      <translation>华盛顿</translation>
+    </message>
+    <message>
+      <source>Beijing</source>
+      <translation>北京</translation>
+    </message>
+    <message>
+      <source>Yes</source>
+      <translation>是</translation>
+    </message>
+    <message>
+      <source>No</source>
+      <translation>否</translation>
+    </message>
+    <message>
+      <source>(archived)</source>
+      <translation>（已归档）</translation>
+    </message>
+  </context>
+  <context>
     <name>RecordView</name>
     <message>
       <source>Save</source>
@@ -1706,21 +1737,6 @@
     <message>
       <source>Active</source>
       <translation>正常</translation>
-    </message>
-  </context>
-  <context>
-    <name>self.window</name>
-    <message>
-      <source>Opening the database…</source>
-      <translation>正在打开数据库…</translation>
-    </message>
-    <message>
-      <source>The database cannot be opened</source>
-      <translation>无法打开数据库</translation>
-    </message>
-    <message>
-      <source>Loading the demo data…</source>
-      <translation>正在载入演示数据…</translation>
     </message>
   </context>
 </TS>
