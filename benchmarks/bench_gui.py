@@ -336,10 +336,15 @@ def list_timings(db_path: Path) -> tuple[list[tuple[str, float, str]], dict[str,
     )
 
     def jump(label: str, move: Callable[[], None]) -> None:
+        """Until the rows at the new position are painted; deep pages are read in the
+        background (the window keeps responding), so also how long the window was blocked."""
         started = time.perf_counter()
         move()
         items.table.viewport().repaint()
+        blocked = (time.perf_counter() - started) * 1000
+        counted(items)  # background page reads land and repaint
         rows.append((label, (time.perf_counter() - started) * 1000, "list"))
+        rows.append(("  of which the window was blocked", blocked, "list"))
 
     jump("jump to last row (1,000,000th)", items.table.scrollToBottom)
     jump("jump back to the first row", items.table.scrollToTop)
@@ -378,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     sync_indexes(path)
     print(f"database: {path} ({path.stat().st_size / 1e6:,.0f} MB)")
 
+    started = time.perf_counter()
+    open_database(f"sqlite:///{path}").dispose()
+    open_ms = (time.perf_counter() - started) * 1000  # integrity check + schema check
     start = startup(path, args.runs)
     rows, info = list_timings(path)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -400,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         start["main"] <= limit,
     )
     line("main window, launch to first list painted", f"{start['list'] * 1000:.0f} ms", "", None)
+    line("  of which db.open_database (in the background)", f"{open_ms:.0f} ms", "", None)
     for name, value, _kind in rows:
         line(name, f"{value:.0f} ms", f"<= {LIST_TARGET_MS:.0f} ms", value <= LIST_TARGET_MS)
     line(

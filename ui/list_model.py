@@ -14,7 +14,8 @@ rows are greyed AND say "(archived)".
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -58,6 +60,8 @@ FLAG_ROLE = _USER + 4  # True when overdue / awaiting a response
 FIELD_ROLE = _USER + 5  # headerData: the column's field name
 
 PAGE_SIZE = 200
+DEEP_PAGES = 10  # pages further than this from both ends are read in the background
+SLOW_SECONDS = 0.05  # a first page slower than this: later pages in the background too
 MAX_PAGES = 40  # pages kept in the cache: 8,000 rows at most
 
 WASHINGTON = ZoneInfo("America/New_York")
@@ -73,6 +77,7 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
+_PROGRAM_ROLES = frozenset({ID_ROLE, ROW_ROLE, RAW_ROLE, FLAG_ROLE})
 _SERVED = frozenset(
     {_DISPLAY, _DECORATION, _TOOLTIP, _FOREGROUND, _FONT, ID_ROLE, ROW_ROLE, RAW_ROLE, FLAG_ROLE}
 )
@@ -102,6 +107,16 @@ def _italic() -> QFont:
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("RecordListModel", text)
+
+
+# The texts given to _tr(), marked for lupdate (it cannot see through the helper).
+_TR_TEXTS = (
+    QT_TRANSLATE_NOOP("RecordListModel", "Washington"),
+    QT_TRANSLATE_NOOP("RecordListModel", "Beijing"),
+    QT_TRANSLATE_NOOP("RecordListModel", "Yes"),
+    QT_TRANSLATE_NOOP("RecordListModel", "No"),
+    QT_TRANSLATE_NOOP("RecordListModel", "(archived)"),
+)
 
 
 # --- formatting (shared by list, export preview and record view) ---------------------------
@@ -188,6 +203,10 @@ class RecordListModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[Row]] = OrderedDict()
         self._formatted: dict[int, _Cells] = {}
         self._last: tuple[int, list[Row]] | None = None
+        self._in_flight: set[int] = set()  # pages being read in the background
+        self._page_generation = 0
+        self._slow = False  # the current spec's first page took longer than SLOW_SECONDS
+        self._recent: deque[int] = deque(maxlen=6)  # pages asked for lately, newest last
         self._count = 0
         self._counted = False  # whether _count is the count of _spec (not a placeholder)
         self._failed = False
@@ -315,11 +334,13 @@ class RecordListModel(QAbstractTableModel):
             if generation != self._generation:
                 return None  # superseded before it started
             with db.session() as s:
+                started = time.perf_counter()
                 first = queries.list_rows(s, spec, 0, size, columns=columns, total=keep)
+                slow = time.perf_counter() - started > SLOW_SECONDS
                 # a short first page is the whole list: no count needed
                 exact = keep if keep is not None else (len(first) if len(first) < size else None)
                 extra = also(s) if also is not None and exact is not None else None
-            return generation, first, exact, extra
+            return generation, first, exact, extra, slow
 
         def count() -> Any:
             if generation != self._generation:
@@ -332,8 +353,9 @@ class RecordListModel(QAbstractTableModel):
         def rows_arrived(result: Any) -> None:
             if result is None or result[0] != self._generation:
                 return
-            _generation, first, exact, extra = result
+            _generation, first, exact, extra, slow = result
             self.beginResetModel()
+            self._slow = slow
             self._spec = spec
             self._clear_pages()
             self._count = exact if exact is not None else len(first)
@@ -397,6 +419,8 @@ class RecordListModel(QAbstractTableModel):
         self._pages.clear()
         self._formatted.clear()
         self._last = None
+        self._in_flight.clear()
+        self._page_generation += 1  # pages being read for what was shown are dropped
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self.loading:
@@ -427,6 +451,77 @@ class RecordListModel(QAbstractTableModel):
 
     # --- rows ------------------------------------------------------------------------------
 
+    def _store(self, number: int, page: list[Row]) -> None:
+        self._pages[number] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self._last = (number, page)
+
+    def _fetch_later(self, number: int) -> None:
+        """Read a page on the runner's thread; the rows repaint when it lands. While the user
+        drags the scroll bar through a long list, pages left behind are skipped."""
+        if number in self._pages or number in self._in_flight or number < 0:
+            return
+        if number * self.page_size >= self._count:
+            return
+        self._in_flight.add(number)
+        self._recent.append(number)
+        generation, spec, columns, total = (
+            self._page_generation,
+            self._spec,
+            self._fetch_columns(),
+            self._count,
+        )
+        db, size, recent = self.db, self.page_size, self._recent
+
+        def work() -> Any:
+            if generation != self._page_generation or number not in recent:
+                return None  # the list changed or the view moved on
+            with db.session() as s:
+                rows = queries.list_rows(
+                    s, spec, offset=number * size, limit=size, columns=columns, total=total
+                )
+            return generation, rows
+
+        def landed(result: Any) -> None:
+            if result is not None and result[0] != self._page_generation:
+                return  # read for rows no longer shown (and no longer in flight)
+            self._in_flight.discard(number)
+            if result is None:
+                return
+            self.queries_run += 1
+            self._store(number, result[1])
+            first = number * size
+            last = min(self._count, first + size) - 1
+            if last >= first and self._columns:
+                self.dataChanged.emit(
+                    self.index(first, 0), self.index(last, len(self._columns) - 1)
+                )
+
+        self.runner.run(work, on_success=landed)
+
+    def _defer(self, number: int) -> bool:
+        """Whether painting should not wait for this page: the rows' query was slow, or the
+        page lies deep inside a long list (OFFSET walks every row before it)."""
+        if self.runner is None or number in self._pages:
+            return False
+        last = max(0, (self._count - 1) // self.page_size)
+        return self._slow or min(number, last - number) > DEEP_PAGES
+
+    def _page_if_loaded(self, number: int) -> list[Row] | None:
+        """For painting: the page if it is in memory, else None and it is read in the
+        background (with its neighbour, so scrolling on finds it ready)."""
+        last = self._last
+        if last is not None and last[0] == number:
+            return last[1]
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            self._last = (number, page)
+            return page
+        self._fetch_later(number)
+        return None
+
     def _page(self, number: int) -> list[Row]:
         last = self._last
         if last is not None and last[0] == number:
@@ -450,10 +545,7 @@ class RecordListModel(QAbstractTableModel):
             log.exception("reading %s rows failed", self.rt.key)
             page = []
         self.queries_run += 1
-        self._pages[number] = page
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
-        self._last = (number, page)
+        self._store(number, page)
         return page
 
     def row_at(self, row: int) -> Row | None:
@@ -537,11 +629,25 @@ class RecordListModel(QAbstractTableModel):
         return None
 
     def _cells(self, row_number: int) -> _Cells | None:
-        """The row's display texts, formatted once and kept while its page is cached."""
+        """The row's display texts, formatted once and kept while its page is cached.
+        With a runner, a page not in memory is read in the background (None meanwhile)."""
         cells = self._formatted.get(row_number)
         if cells is not None:
             return cells
-        row = self.row_at(row_number)
+        if row_number < 0 or row_number >= self._count:
+            return None
+        number, offset = divmod(row_number, self.page_size)
+        if not self._defer(number):
+            row = self.row_at(row_number)
+        else:
+            page = self._page_if_loaded(number)
+            if page is None:
+                return None
+            row = page[offset] if offset < len(page) else None
+            if offset >= self.page_size * 3 // 4:
+                self._fetch_later(number + 1)  # read ahead in the direction of travel
+            elif offset < self.page_size // 4:
+                self._fetch_later(number - 1)
         if row is None:
             return None
         texts = []
@@ -563,8 +669,22 @@ class RecordListModel(QAbstractTableModel):
         # Called thousands of times per paint: plain int roles, one dict lookup per call.
         if role not in _SERVED or not index.isValid():
             return None
+        if role in _PROGRAM_ROLES:  # asked by code, not by painting: read now if need be
+            row = self.row_at(index.row())
+            if row is None:
+                return None
+            if role == ID_ROLE:
+                return row.id
+            if role == ROW_ROLE:
+                return row
+            if role == FLAG_ROLE:
+                return row.flagged
+            col = index.column()
+            return row.values.get(self._columns[col]) if col < len(self._columns) else None
         cells = self._cells(index.row())
         if cells is None:
+            if role == _DISPLAY and index.column() == 0 and self.runner is not None:
+                return "…"  # being read
             return None
         col = index.column()
         if role == _DISPLAY:
@@ -576,14 +696,6 @@ class RecordListModel(QAbstractTableModel):
             return _ARCHIVED_BRUSH if row.archived else None
         if role == _FONT:
             return _italic() if row.archived else None
-        if role == ID_ROLE:
-            return row.id
-        if role == ROW_ROLE:
-            return row
-        if role == FLAG_ROLE:
-            return row.flagged
-        if role == RAW_ROLE:
-            return row.values.get(self._columns[col]) if col < len(self._columns) else None
         if role == _TOOLTIP:
             text = cells.texts[col] if col < len(cells.texts) else ""
             if row.flagged and col != cells.flag_col:

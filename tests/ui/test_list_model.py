@@ -197,3 +197,16 @@ def test_rows_show_first_and_the_list_grows_when_the_count_lands(ctx, dataset, q
     assert seen == [(2, True), (4, False)]
     assert model.rowCount() == 4 and not model.counting
     assert len({model.index(r, 0).data(ID_ROLE) for r in range(4)}) == 4
+
+
+def test_pages_of_a_slow_list_are_read_in_the_background(ctx, dataset, qtbot):
+    model = RecordListModel(ctx.db, "action_item", runner=ctx.ops, page_size=1)
+    ctx.ops.wait()
+    model._slow = True  # as if the first page had taken long: painting must not wait
+    index = model.index(2, model.column_of("reference"))
+    assert index.data() == "…"
+    assert model.index(3, 0).data(ID_ROLE) is not None  # code asking for a row never waits
+    with qtbot.waitSignal(model.dataChanged, timeout=5000) as changed:
+        ctx.ops.wait()
+    assert changed.args[0].row() == 2
+    assert index.data() in dataset.refs.values()
