@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self.record_view_factory = record_view_factory or _default_record_view
         self.list_views: dict[str, ListView] = {}
         self.search_dialog: SearchDialog | None = None
-        self._language_chosen = False
         self.setObjectName("main_window")
         self.setWindowIcon(icons.icon("app"))
         self.setWindowTitle(self.tr("Counternarcotics Working Group"))
@@ -550,7 +549,6 @@ class MainWindow(QMainWindow):
         for c, action in self.language_actions.items():
             action.setChecked(c == code)
         self.settings.set(opts.LANGUAGE, code)
-        self._language_chosen = True
         if code != self.lang:
             QMessageBox.information(
                 self,
@@ -579,8 +577,8 @@ class MainWindow(QMainWindow):
         self.settings.set(opts.SPLITTER_STATE, bytes(self.splitter.saveState().data()))
         if self.ctx is not None:
             self.settings.set(opts.LAST_DATABASE_URL, self.ctx.db.url)
-            if not self._language_chosen:
-                self.settings.set(opts.LANGUAGE, self.ctx.lang)
+        # The language is stored only when chosen (View > Language, Preferences): "" keeps
+        # following the system, and --lang for one run does not become the default.
         self.settings.sync()
 
 

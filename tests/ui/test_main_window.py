@@ -566,7 +566,18 @@ def test_window_layout_and_last_list_are_remembered(ctx, dataset, settings, qtbo
     second.show()
     assert second.current_list().rt.key == "meeting"
     assert settings.get(opts.LAST_DATABASE_URL) == ctx.db.url
-    assert settings.get(opts.LANGUAGE) == "en"
+    assert settings.get(opts.LANGUAGE) == ""  # still following the system: nothing chosen
+
+
+def test_a_chosen_language_is_kept_for_the_next_start(window, settings):
+    from ui.app import resolve_language
+
+    answer = ModalAnswer(QMessageBox.StandardButton.Ok)
+    window.language_actions["zh_CN"].trigger()
+    assert answer.texts and "next time" in answer.texts[0]
+    assert window.language_actions["zh_CN"].isChecked()
+    assert not window.language_actions["en"].isChecked()
+    assert resolve_language(None, settings) == "zh_CN"
 
 
 def test_help_about_names_version_and_database(window, ctx):
@@ -716,3 +727,19 @@ def test_unexpected_errors_reach_a_dialog_with_details_and_the_log(qtbot, tmp_pa
     assert watcher.seen and "ZeroDivisionError" in watcher.seen[0].message_label.text()
     assert copied and "Traceback" in copied[0] and "1 / 0" in copied[0]
     assert "ZeroDivisionError" in log_file.read_text(encoding="utf-8")
+
+
+def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_path, cjk_font):
+    from PySide6.QtGui import QImage
+
+    from ui.screenshot import take_screenshots
+
+    paths = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
+    names = [p.name for p in paths]
+    assert len(names) == 17  # 8 lists, 8 records, the global search
+    assert names[0] == "01-zh_CN-list-cases.png" and names[-1] == "17-zh_CN-global-search.png"
+    for path in paths[:-1]:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1400, 900), path.name
+    search = QImage(str(paths[-1]))
+    assert not search.isNull() and search.width() >= 600
