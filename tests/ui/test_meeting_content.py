@@ -216,11 +216,12 @@ def test_packet_dialog_runs_the_export_with_progress(
 ):
     calls = []
 
-    def fake_export(db, reference, audience, out_path, progress=None):
+    def fake_export(db, reference, audience, out_path, progress=None, actor=None):
         for i in range(3):
             progress(i + 1, 3)
         Path(out_path).write_bytes(b"%PDF-1.4 fake")
         calls.append((reference, audience, Path(out_path)))
+        assert actor is not None and actor.username  # the packet is written as the signed-in user
         return types.SimpleNamespace(path=Path(out_path), pages=3)
 
     fake = types.ModuleType("workinggroup_app.packet")
