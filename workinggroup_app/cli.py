@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="bring the schema to the latest version (backs up first)")
     db_sub.add_parser("current", help="print the current and the latest schema revision")
+    db_sub.add_parser("check", help="read every page of the SQLite file (integrity check)")
 
     demo = sub.add_parser("demo", help="demo data")
     demo_sub = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
@@ -125,13 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", required=True, metavar="DIR")
     sc.add_argument("--lang", dest="screenshot_lang", choices=LANGS)
 
-    try:  # import, template and exchange commands: each sets its own handler (func)
-        from workinggroup_app import cli_exchange
-    except ModuleNotFoundError as exc:
-        if exc.name != "workinggroup_app.cli_exchange":
-            raise
-    else:
-        cli_exchange.add_commands(sub)
+    # Commands that live beside their feature; each sets its own handler (func).
+    from workinggroup_app import cli_exchange, cli_report
+
+    cli_exchange.add_commands(sub)  # import, template, exchange
+    cli_report.add_commands(sub)  # report review, report overdue
     return p
 
 
@@ -230,6 +229,26 @@ def cmd_db_current(args: argparse.Namespace) -> int:
     _say(f"current revision: {state.current or 'none (empty database)'}")
     _say(f"head revision: {state.head}")
     _say("up to date" if state.up_to_date else "behind: run 'workinggroup-app db upgrade'")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    """The full page-by-page check that start-up skips for large files."""
+    from workinggroup_app.db import check_sqlite_integrity, create_app_engine, sqlite_path
+
+    url = _url(args)
+    missing = _missing_file(url)
+    if missing is not None:
+        raise FileNotFoundError(f"no database at {missing}")
+    engine = create_app_engine(url, readonly=True)
+    try:
+        if sqlite_path(engine.url.render_as_string(hide_password=False)) is None:
+            _say("integrity check: a PostgreSQL server checks its own pages; nothing to do")
+            return 0
+        check_sqlite_integrity(engine, full=True)  # raises StorageError when damaged
+    finally:
+        engine.dispose()
+    _say("integrity check: ok")
     return 0
 
 
@@ -433,6 +452,7 @@ def _ui_module(name: str) -> Any:
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
     ("db", "upgrade"): cmd_db_upgrade,
     ("db", "current"): cmd_db_current,
+    ("db", "check"): cmd_db_check,
     ("demo", "seed"): cmd_demo_seed,
     ("export", None): cmd_export,
     ("export-pdf", None): cmd_export_pdf,

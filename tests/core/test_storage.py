@@ -70,6 +70,26 @@ def test_a_truncated_copy_of_a_real_database_is_refused_and_left_unchanged(fille
     assert sha(cut) == before
 
 
+def test_a_truncated_large_database_is_refused_by_the_quick_start_up_check(
+    filled, tmp_path, monkeypatch
+):
+    """Above the full-check size, start-up still notices a file cut short."""
+    from workinggroup_app import db as dbmod
+
+    monkeypatch.setattr(dbmod, "FULL_CHECK_MAX_BYTES", 0)  # treat every file as large
+    whole = tmp_path / "whole.sqlite3"
+    shutil.copyfile(filled, whole)
+    open_database(str(whole)).dispose()  # an intact large file opens
+    cut = tmp_path / "cut-large.sqlite3"
+    data = filled.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    before = sha(cut)
+    with pytest.raises(StorageError) as err:
+        open_database(str(cut))
+    assert "truncated" in err.value.message_en or "damaged" in err.value.message_en
+    assert sha(cut) == before
+
+
 def test_a_text_file_named_like_a_database_is_refused(tmp_path):
     path = tmp_path / "notes.sqlite3"
     path.write_text("meeting notes, not a database\n")

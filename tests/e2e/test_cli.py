@@ -390,3 +390,34 @@ def test_screenshots_are_written(cli, tmp_path):
     pngs = sorted(out.glob("*.png"))
     assert pngs
     assert all(p.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in pngs)
+
+
+def test_db_check_reads_every_page_and_names_a_damaged_file(cli, db_file, tmp_path):
+    cli("db", "upgrade")
+    database = open_database(str(db_file))
+    World(database).make("case", title_en="Checked case", summary_en="x" * 20_000)
+    database.dispose()
+    assert cli("db", "check").stdout.strip() == "integrity check: ok"
+
+    damaged = tmp_path / "damaged.sqlite3"
+    data = db_file.read_bytes()
+    damaged.write_bytes(data[: len(data) // 2])
+    before = sha(damaged)
+    result = Cli(tmp_path, str(damaged))("db", "check", ok=False)
+    assert result.returncode == 1
+    assert "damaged" in result.stderr and "restore" in result.stderr
+    assert sha(damaged) == before
+
+
+def test_report_overdue_lists_only_overdue_action_items(cli, db_file):
+    cli("db", "upgrade")
+    database = open_database(str(db_file))
+    w = World(database)
+    w.make("action_item", title_en="Late promise", owner_side="US", due_date="2020-01-02")
+    w.make("action_item", title_en="Future promise", owner_side="US", due_date="2099-01-02")
+    database.dispose()
+    text = cli("report", "overdue").stdout
+    assert "Late promise" in text
+    assert "Future promise" not in text
+    csv_text = cli("report", "overdue", "--format", "csv").stdout
+    assert "Late promise" in csv_text and "Future promise" not in csv_text
