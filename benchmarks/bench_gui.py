@@ -192,11 +192,16 @@ def time_child(code: str, args: list[str], marks: tuple[str, ...]) -> dict[str, 
     return out
 
 
-def startup(db_path: Path, runs: int) -> dict[str, float]:
+def url_of(db: Path | str) -> str:
+    """A database URL for a cached SQLite file (a URL is passed through)."""
+    return db if isinstance(db, str) and "://" in db else f"sqlite:///{db}"
+
+
+def startup(db_path: Path | str, runs: int) -> dict[str, float]:
     bare = [time_child(_CHILD_BARE, [], ("painted",))["painted"] for _ in range(runs)]
     main, lists = [], []
     for _ in range(runs):
-        t = time_child(_CHILD_MAIN, [f"sqlite:///{db_path}"], ("painted", "list"))
+        t = time_child(_CHILD_MAIN, [url_of(db_path)], ("painted", "list"))
         main.append(t["painted"])
         lists.append(t.get("list", float("nan")))
     return {
@@ -222,7 +227,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def list_timings(db_path: Path) -> tuple[list[tuple[str, float, str]], dict[str, Any]]:
+def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dict[str, Any]]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -233,7 +238,7 @@ def list_timings(db_path: Path) -> tuple[list[tuple[str, float, str]], dict[str,
 
     app = QApplication.instance() or QApplication([])
     register_fonts()
-    db = open_database(f"sqlite:///{db_path}")
+    db = open_database(url_of(db_path))
     tmp = tempfile.mkdtemp()
     settings = Settings(QSettings(f"{tmp}/settings.ini", QSettings.Format.IniFormat))
     window = MainWindow(settings=settings, lang="en")

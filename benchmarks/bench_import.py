@@ -86,6 +86,36 @@ def timed(label: str, fn: Callable[[], Any], results: list[tuple[str, float, str
     return value
 
 
+def add_agencies(db: Any) -> None:
+    services = Services(db, ACTOR)
+    for abbr, side, en, zh in AGENCIES:
+        services.create(
+            "agency",
+            {
+                "abbreviation": abbr,
+                "side": side,
+                "title_en": en,
+                "title_zh": zh,
+                "releasability": "releasable",
+            },
+        )
+
+
+def csv_import(db: Any, work: Path, rows: int) -> dict[str, float]:
+    """Seconds to write, read, dry-run and import ``rows`` referrals from CSV into ``db``
+    (which must hold the benchmark's agencies: ``add_agencies``)."""
+    results: list[tuple[str, float, str]] = []
+    path = timed("write", lambda: write_csv(work / "r.csv", rows, 0, 1), results)
+    sheet = timed("read", lambda: importer.read_sheet(path), results)
+    imp = importer.Importer(db, "referral", sheet, actor=ACTOR)
+    dry = timed("dry run", imp.check, results)
+    done = timed("import", imp.commit, results)
+    out = {label: seconds for label, seconds, _ in results}
+    out["problems"] = len(dry.problems)
+    out["imported"] = done.imported
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--rows", type=int, default=50_000, help="referrals in the CSV")
