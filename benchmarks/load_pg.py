@@ -18,6 +18,7 @@ status changes == creation + transitions; stale-edit refusals are counted separa
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import subprocess
 import sys
@@ -58,7 +59,8 @@ def psql(url: str, *variables: str) -> None:
     args = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", plain, "-f", str(ROLES_SQL)]
     for v in (f"app_role={APP_ROLE}", f"admin_role={ADMIN_ROLE}", *variables):
         args += ["-v", v]
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
 class Ledger:
