@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -201,6 +203,26 @@ class ListView(QWidget):
         self.filters.search.textChanged.connect(lambda _t: self.counts_changed.emit())
         layout.addWidget(self.filters)
 
+        # a list opened from a dashboard figure shows exactly that figure's records
+        self.external_spec: ListSpec | None = None
+        self._clearing = False
+        self.external_bar = QFrame(self)
+        self.external_bar.setObjectName("dashboard_filter")
+        self.external_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        bar_row = QHBoxLayout(self.external_bar)
+        bar_row.setContentsMargins(8, 2, 8, 2)
+        self.external_label = QLabel(self.external_bar)
+        self.external_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.external_label.setWordWrap(True)
+        bar_row.addWidget(self.external_label, 1)
+        self.external_clear = QPushButton(self.tr("Show all"), self.external_bar)
+        self.external_clear.setObjectName("clear_dashboard_filter")
+        self.external_clear.setToolTip(self.tr("Remove the dashboard's filter"))
+        self.external_clear.clicked.connect(self.clear_external)
+        bar_row.addWidget(self.external_clear)
+        self.external_bar.setVisible(False)
+        layout.addWidget(self.external_bar)
+
         # buttons at the end of the filter bar's second line
         self.status_button: QToolButton | None = None
         if self.rt.workflow is not None:
@@ -375,20 +397,58 @@ class ListView(QWidget):
     def current_spec(self) -> ListSpec:
         return self.model.wanted_spec
 
+    def show_spec(self, spec: ListSpec, caption: str = "") -> None:
+        """Show exactly what ``spec`` selects (a dashboard figure's records): the filter bar
+        is cleared and a bar above the table says so, with a button to show everything.
+        Touching any filter afterwards starts again from the whole list."""
+        if spec.record_type != self.rt.key:
+            raise ValueError(f"spec for {spec.record_type!r} given to a {self.rt.key!r} list")
+        self._clearing = True
+        try:
+            self.filters.clear()
+        finally:
+            self._clearing = False
+        self.external_spec = spec
+        text = self.tr("Showing the records of a dashboard figure")
+        self.external_label.setText(f"{text}: {caption}" if caption else text)
+        self.external_bar.setVisible(True)
+        self._request(spec)
+
+    def _request(self, spec: ListSpec) -> None:
+        """Read ``spec`` off the UI thread; the unfiltered total too if not yet known."""
+        if self.unfiltered_total is None:
+            everything = ListSpec(self.rt.key)
+            self.model.request_spec(
+                spec,
+                also=lambda s: queries.count_rows(s, everything),
+                then=self._got_unfiltered,
+            )
+        else:
+            self.model.request_spec(spec)
+        self.counts_changed.emit()
+
+    def clear_external(self) -> None:
+        """Back from a dashboard figure's records to the whole list."""
+        if self.external_spec is None:
+            return
+        self.apply_filters()
+
+    def _drop_external(self) -> bool:
+        if self.external_spec is None:
+            return False
+        self.external_spec = None
+        self.external_bar.setVisible(False)
+        return True
+
     def apply_filters(self) -> None:
-        spec = self.filters.apply(self.model.wanted_spec)
+        if self._clearing:
+            return
+        base = self.model.wanted_spec
+        if self._drop_external():
+            base = ListSpec(self.rt.key, sort=base.sort, descending=base.descending)
+        spec = self.filters.apply(base)
         if spec != self.model.wanted_spec:
-            # off the UI thread; counts follow when it lands
-            if self.unfiltered_total is None:
-                everything = ListSpec(self.rt.key)
-                self.model.request_spec(
-                    spec,
-                    also=lambda s: queries.count_rows(s, everything),
-                    then=self._got_unfiltered,
-                )
-            else:
-                self.model.request_spec(spec)
-            self.counts_changed.emit()
+            self._request(spec)  # off the UI thread; counts follow when it lands
 
     def _got_unfiltered(self, total: Any) -> None:
         if isinstance(total, int):
@@ -477,6 +537,8 @@ class ListView(QWidget):
                 .replace("%3", things)
             )
         hint = self.filters.hint()
+        if self.external_spec is not None and not hint:
+            hint = self.tr("dashboard filter")
         return f"{text} — {hint}" if hint else text
 
     # --- opening -----------------------------------------------------------------------------

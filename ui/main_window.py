@@ -12,15 +12,18 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -35,8 +38,12 @@ from workinggroup_app import words
 
 if TYPE_CHECKING:
     from ui.context import AppContext
+    from ui.dashboard import DashboardView
+    from ui.idle_lock import IdleLock
     from ui.list_view import ListView
     from ui.search_dialog import SearchDialog
+    from workinggroup_app.permissions import Actor
+    from workinggroup_app.queries import ListSpec
     from workinggroup_app.services import Change
 
 log = logging.getLogger(__name__)
@@ -44,6 +51,9 @@ log = logging.getLogger(__name__)
 # The navigation order; keys as in fields.RECORD_TYPES (read from the word table so this
 # module does not import the database layer).
 RECORD_TYPE_KEYS: tuple[str, ...] = tuple(words.keys("record_type_plural"))
+DASHBOARD = "dashboard"
+# The navigation entries: the dashboard (the home view), then one list per record type.
+NAV_KEYS: tuple[str, ...] = (DASHBOARD, *RECORD_TYPE_KEYS)
 
 
 class RecordViewLike(Protocol):
@@ -79,6 +89,9 @@ class MainWindow(QMainWindow):
         self.record_view_factory = record_view_factory or _default_record_view
         self.list_views: dict[str, ListView] = {}
         self.search_dialog: SearchDialog | None = None
+        self.dashboard: DashboardView | None = None
+        self.idle_lock: IdleLock | None = None
+        self.dialogs: dict[str, QDialog] = {}  # the open dialog of each menu action
         self.setObjectName("main_window")
         self.setWindowIcon(icons.icon("app"))
         self.setWindowTitle(self.tr("Counternarcotics Working Group"))
@@ -87,6 +100,9 @@ class MainWindow(QMainWindow):
         # navigation | lists | open records
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
+        home = QListWidgetItem(icons.icon(DASHBOARD), self.tr("Dashboard"))
+        home.setData(Qt.ItemDataRole.UserRole, DASHBOARD)
+        self.nav.addItem(home)
         for key in RECORD_TYPE_KEYS:
             item = QListWidgetItem(
                 icons.icon(key), words.word("record_type_plural", key, self.lang)
@@ -207,7 +223,55 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action(self.tr("&About"), self.about, None, "about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.export_action = self._named(
+            self._action(
+                self.tr("&Export list…"),
+                self.export_list,
+                "Ctrl+E",
+                "export",
+                self.tr("Save the current list, as filtered, to CSV or Excel (Ctrl+E)"),
+            ),
+            "export_list",
+        )
+        self.import_action = self._named(
+            self._action(
+                self.tr("&Import…"),
+                self.import_records,
+                None,
+                "import",
+                self.tr("Add records from a spreadsheet"),
+            ),
+            "import",
+        )
+        self.exchange_action = self._named(
+            self._action(
+                self.tr("E&xchange packages…"),
+                self.exchange_packages,
+                None,
+                "exchange",
+                self.tr("Send or receive a signed package of records with the counterpart"),
+            ),
+            "exchange",
+        )
+        self.lock_action = self._named(
+            self._action(self.tr("&Lock"), self.lock_now, "Ctrl+L", "lock"), "lock"
+        )
+        self.preferences_action = self._named(
+            self._action(self.tr("&Preferences…"), self.open_preferences, None, "preferences"),
+            "preferences",
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.audit_action = self._named(
+            self._action(self.tr("&Audit trail…"), self.open_audit_trail, None, "audit"),
+            "audit_trail",
+        )
+        self.users_action = self._named(
+            self._action(self.tr("&Users…"), self.open_users, None, "users"), "users"
+        )
         self.go_actions: dict[str, QAction] = {}
+        self.dashboard_action = self._action(
+            self.tr("Dashboard"), self.show_dashboard, "Alt+0", DASHBOARD
+        )
         for n, key in enumerate(RECORD_TYPE_KEYS, start=1):
             action = self._action(
                 words.word("record_type_plural", key, self.lang),
@@ -224,6 +288,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
             self.language_actions[code] = action
 
+    @staticmethod
+    def _named(action: QAction, name: str) -> QAction:
+        action.setObjectName(f"action_{name}")
+        return action
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
@@ -231,10 +300,17 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.close_tab_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.exchange_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.global_search_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.columns_action)
@@ -243,8 +319,13 @@ class MainWindow(QMainWindow):
         for action in self.language_actions.values():
             lang_menu.addAction(action)
         go_menu = bar.addMenu(self.tr("&Go"))
+        go_menu.addAction(self.dashboard_action)
+        go_menu.addSeparator()
         for action in self.go_actions.values():
             go_menu.addAction(action)
+        self.tools_menu = bar.addMenu(self.tr("&Tools"))
+        self.tools_menu.addAction(self.audit_action)
+        self.tools_menu.addAction(self.users_action)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
 
@@ -313,9 +394,60 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             self.tr("Counternarcotics Working Group — %1").replace("%1", _short_name(ctx))
         )
+        self._make_dashboard(ctx)
         last = self.settings.get(opts.LAST_RECORD_TYPE)
-        self.show_list(last if last in RECORD_TYPE_KEYS else "referral")
+        if last == DASHBOARD:
+            self.show_dashboard()
+        else:
+            self.show_list(last if last in RECORD_TYPE_KEYS else "referral")
+            # the dashboard notes this visit (and what became overdue since the last) now
+            assert self.dashboard is not None
+            self.dashboard.refresh()
         self._update_actions()
+
+    def _make_dashboard(self, ctx: AppContext) -> None:
+        from ui.dashboard import DashboardView
+
+        # in a scroll area, so its tiles never make the window wider than the screen
+        self.dashboard_page = QScrollArea(self.stack)
+        self.dashboard_page.setObjectName("dashboard_page")
+        self.dashboard_page.setWidgetResizable(True)
+        self.dashboard_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.dashboard = DashboardView(ctx, self.settings)
+        self.dashboard.open_list.connect(self.open_dashboard_list)
+        self.dashboard.notice.installEventFilter(self)
+        self.dashboard_page.setWidget(self.dashboard)
+        self.stack.addWidget(self.dashboard_page)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        dashboard = self.dashboard
+        if (
+            dashboard is not None
+            and watched is dashboard.notice
+            and event.type() == QEvent.Type.ShowToParent
+        ):
+            # what became overdue since the last visit, whichever view is on screen
+            self.statusBar().showMessage(dashboard.notice_text.text(), 30_000)
+        return super().eventFilter(watched, event)
+
+    def show_dashboard(self) -> DashboardView | None:
+        if self.ctx is None or self.dashboard is None:
+            return None
+        if self.nav.currentRow() != 0:
+            self.nav.setCurrentRow(0)  # comes back through _nav_changed
+            return self.dashboard
+        self.stack.setCurrentWidget(self.dashboard_page)
+        self.settings.set(opts.LAST_RECORD_TYPE, DASHBOARD)
+        self.update_status()
+        self._update_actions()
+        return self.dashboard
+
+    def open_dashboard_list(self, spec: ListSpec) -> ListView | None:
+        """A dashboard figure was clicked: its record type's list, showing exactly its records."""
+        view = self.show_list(spec.record_type)
+        if view is not None:
+            view.show_spec(spec)
+        return view
 
     def show_message(self, text: str) -> None:
         """A message in place of the lists (before the database is open, or if it cannot be)."""
@@ -354,7 +486,7 @@ class MainWindow(QMainWindow):
     def show_list(self, type_key: str) -> ListView | None:
         if self.ctx is None:
             return None
-        row = RECORD_TYPE_KEYS.index(type_key)
+        row = NAV_KEYS.index(type_key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # comes back through _nav_changed
             return self.list_views.get(type_key)
@@ -366,8 +498,12 @@ class MainWindow(QMainWindow):
         return view
 
     def _nav_changed(self, row: int) -> None:
-        if 0 <= row < len(RECORD_TYPE_KEYS) and self.ctx is not None:
-            self.show_list(RECORD_TYPE_KEYS[row])
+        if not (0 <= row < len(NAV_KEYS)) or self.ctx is None:
+            return
+        if NAV_KEYS[row] == DASHBOARD:
+            self.show_dashboard()
+        else:
+            self.show_list(NAV_KEYS[row])
 
     def update_status(self) -> None:
         view = self.current_list()
@@ -507,14 +643,146 @@ class MainWindow(QMainWindow):
             self.refresh_action,
             self.columns_action,
             *self.go_actions.values(),
+            self.dashboard_action,
+            self.exchange_action,
+            self.preferences_action,
         ):
             action.setEnabled(has_db)
         self.save_action.setEnabled(has_tab)
         self.close_tab_action.setEnabled(has_tab)
-        if has_db and self.ctx is not None:
-            from workinggroup_app.permissions import allowed
+        self.export_action.setEnabled(has_db and self.current_list() is not None)
+        self.lock_action.setEnabled(self.idle_lock is not None)
+        role = self.ctx.actor.role if self.ctx is not None else None
+        if role is None:
+            self.import_action.setEnabled(False)
+            self.audit_action.setVisible(False)
+            self.users_action.setVisible(False)
+            self.tools_menu.menuAction().setVisible(False)
+            return
+        from workinggroup_app.permissions import allowed
 
-            self.new_action.setEnabled(allowed(self.ctx.actor.role, "create", self.current_type()))
+        self.new_action.setEnabled(allowed(role, "create", self.current_type()))
+        self.import_action.setEnabled(allowed(role, "import"))
+        self.audit_action.setVisible(allowed(role, "audit_view"))
+        self.users_action.setVisible(allowed(role, "manage_users"))
+        self.tools_menu.menuAction().setVisible(
+            self.audit_action.isVisible() or self.users_action.isVisible()
+        )
+
+    # --- dialogs of the menus -------------------------------------------------------------------
+
+    def _open_dialog(self, name: str, make: Callable[[], QDialog]) -> QDialog | None:
+        """Show the dialog of one menu action (non-blocking), or raise it if it is open."""
+        if self.ctx is None:
+            return None
+        dialog = self.dialogs.get(name)
+        if dialog is not None:
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = make()
+        dialog.setObjectName(f"dialog_{name}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r, name=name: self.dialogs.pop(name, None))
+        self.dialogs[name] = dialog
+        dialog.open()
+        return dialog
+
+    def export_list(self) -> QDialog | None:
+        """File > Export list…: the list on screen, with its current filter."""
+        view = self.current_list()
+        if view is None or self.ctx is None:
+            return None
+        from ui.export_dialog import ExportDialog
+
+        ctx, spec = self.ctx, view.current_spec()
+        self.dialogs.pop("export_list", None)  # always the spec of the list shown now
+        return self._open_dialog("export_list", lambda: ExportDialog(ctx, spec, self))
+
+    def import_records(self) -> QDialog | None:
+        if self.ctx is None:
+            return None
+        from ui.import_dialog import ImportDialog
+        from workinggroup_app.importer import IMPORT_TYPES
+
+        ctx = self.ctx
+        key = self.current_type() if self.current_list() is not None else "referral"
+        key = key if key in IMPORT_TYPES else "referral"
+        return self._open_dialog("import", lambda: ImportDialog(ctx, self, type_key=key))
+
+    def exchange_packages(self) -> QDialog | None:
+        if self.ctx is None:
+            return None
+        from ui.exchange_dialog import ExchangeDialog
+
+        ctx = self.ctx
+        return self._open_dialog("exchange", lambda: ExchangeDialog(ctx, self))
+
+    def open_preferences(self) -> QDialog | None:
+        from ui.preferences import PreferencesDialog
+
+        ctx = self.ctx
+        dialog = self._open_dialog(
+            "preferences", lambda: PreferencesDialog(ctx, self.settings, self)
+        )
+        if isinstance(dialog, PreferencesDialog):
+            dialog.language_changed.connect(self._language_chosen)
+        return dialog
+
+    def _language_chosen(self, code: str) -> None:
+        for c, action in self.language_actions.items():
+            action.setChecked(c == code)
+
+    def open_audit_trail(self) -> QDialog | None:
+        from workinggroup_app.permissions import allowed
+
+        if self.ctx is None or not allowed(self.ctx.actor.role, "audit_view"):
+            return None
+        from ui.audit_viewer import AuditViewerDialog
+
+        ctx = self.ctx
+        return self._open_dialog("audit_trail", lambda: AuditViewerDialog(ctx, self))
+
+    def open_users(self) -> QDialog | None:
+        from workinggroup_app.permissions import allowed
+
+        if self.ctx is None or not allowed(self.ctx.actor.role, "manage_users"):
+            return None
+        from ui.user_admin import UserAdminDialog
+
+        ctx = self.ctx
+        return self._open_dialog("users", lambda: UserAdminDialog(ctx, self))
+
+    # --- idle lock ------------------------------------------------------------------------------
+
+    def start_idle_lock(self, minutes: float) -> IdleLock | None:
+        """Lock the window after ``minutes`` without input (after sign-in; 0 = never)."""
+        if self.ctx is None or self.idle_lock is not None:
+            return self.idle_lock
+        from ui.idle_lock import IdleLock
+
+        ctx = self.ctx
+        # 0 minutes: no automatic lock (File > Lock still works)
+        lock = IdleLock(self, ctx.db, ctx.actor, minutes=max(0.0, minutes), lang=ctx.lang)
+        lock.unlocked.connect(self.on_unlocked)
+        lock.sign_out_requested.connect(self.close)
+        self.idle_lock = lock
+        self._update_actions()
+        return lock
+
+    def lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def on_unlocked(self, actor: Actor) -> None:
+        """Signed in again after the lock: the account's role may have changed meanwhile."""
+        if self.ctx is None:
+            return
+        from workinggroup_app.services import Services
+
+        self.ctx.actor = actor
+        self.ctx.services = Services(self.ctx.db, actor)
+        self._update_actions()
 
     # --- search, about, language -------------------------------------------------------------
 
@@ -565,6 +833,10 @@ class MainWindow(QMainWindow):
                 if not view.maybe_close():
                     event.ignore()
                     return
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        for dialog in list(self.dialogs.values()):
+            dialog.close()
         self.save_settings()
         if self.ctx is not None:
             self.ctx.ops.wait(10_000)

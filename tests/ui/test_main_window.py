@@ -80,8 +80,9 @@ EXPECTED = {
 
 
 def test_every_navigation_entry_opens_its_list_and_the_status_bar_counts(window, qtbot):
-    assert window.nav.count() == 8
-    for row, key in enumerate(RECORD_TYPE_KEYS):
+    assert window.nav.count() == 9  # the dashboard, then the eight lists
+    assert window.nav.item(0).text() == "Dashboard"
+    for row, key in enumerate(RECORD_TYPE_KEYS, start=1):
         item = window.nav.item(row)
         rect = window.nav.visualItemRect(item)
         qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -90,7 +91,11 @@ def test_every_navigation_entry_opens_its_list_and_the_status_bar_counts(window,
         view.wait()
         assert view.model.rowCount() == int(EXPECTED[key].split()[0])
         assert window.count_label.text() == EXPECTED[key]
-    assert [window.nav.item(i).text() for i in range(3)] == ["Cases", "Referrals", "Action items"]
+    assert [window.nav.item(i).text() for i in range(1, 4)] == [
+        "Cases",
+        "Referrals",
+        "Action items",
+    ]
 
 
 def test_alt_number_keys_go_to_each_list(window, qtbot):
