@@ -696,7 +696,6 @@ class MainWindow(QMainWindow):
         from ui.export_dialog import ExportDialog
 
         ctx, spec = self.ctx, view.current_spec()
-        self.dialogs.pop("export_list", None)  # always the spec of the list shown now
         return self._open_dialog("export_list", lambda: ExportDialog(ctx, spec, self))
 
     def import_records(self) -> QDialog | None:

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
+from tests.ui.conftest import make_ctx
 from ui import settings as opts
 from ui.dashboard import DashboardView, last_visit_option
 from ui.main_window import MainWindow
@@ -120,5 +122,99 @@ def test_start_up_tells_what_became_overdue_since_the_last_visit(ctx, dataset, s
     message = w.statusBar().currentMessage()
     assert "Since your last visit" in message and "became overdue" in message
     assert w.dashboard.notice.isVisibleTo(w.dashboard)  # and on the dashboard, dismissable
+    ctx.ops.wait()
+    w.close()
+
+
+# --- the menus' dialogs ----------------------------------------------------------------------
+
+
+def menu_action(window, name: str):
+    """The action of that object name in the menu bar's menus (None if not in a menu)."""
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if menu is None:
+            continue
+        for action in menu.actions():
+            if action.objectName() == f"action_{name}":
+                return action, top
+    return None
+
+
+def shown_dialog(cls):
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, cls) and w.isVisible():
+            return w
+    return None
+
+
+def dialog_classes():
+    from ui.audit_viewer import AuditViewerDialog
+    from ui.exchange_dialog import ExchangeDialog
+    from ui.export_dialog import ExportDialog
+    from ui.import_dialog import ImportDialog
+    from ui.preferences import PreferencesDialog
+    from ui.user_admin import UserAdminDialog
+
+    return {
+        "export_list": ExportDialog,
+        "import": ImportDialog,
+        "exchange": ExchangeDialog,
+        "preferences": PreferencesDialog,
+        "audit_trail": AuditViewerDialog,
+        "users": UserAdminDialog,
+    }
+
+
+@pytest.mark.parametrize(
+    "name", ["export_list", "import", "exchange", "preferences", "audit_trail", "users"]
+)
+def test_each_menu_action_opens_its_dialog(window, qtbot, name):
+    cls = dialog_classes()[name]
+    found = menu_action(window, name)
+    assert found is not None, f"{name} is not in a menu"
+    action, top = found
+    assert action.isVisible() and action.isEnabled() and top.isVisible()
+    action.trigger()
+    qtbot.waitUntil(lambda: shown_dialog(cls) is not None, timeout=5000)
+    dialog = shown_dialog(cls)
+    assert dialog.parent() is window
+    action.trigger()  # a second time: the same dialog comes forward, no second one
+    assert sum(isinstance(w, cls) and w.isVisible() for w in QApplication.topLevelWidgets()) == 1
+    dialog.close()
+    qtbot.waitUntil(lambda: shown_dialog(cls) is None, timeout=5000)
+
+
+def test_export_list_uses_the_filter_of_the_list_on_screen(window, qtbot):
+    from ui.export_dialog import ExportDialog
+
+    view = window.show_list("action_item")
+    view.filters.flag_box.setChecked(True)
+    view.wait()
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shown_dialog(ExportDialog) is not None, timeout=5000)
+    dialog = shown_dialog(ExportDialog)
+    assert dialog.spec == view.current_spec() and dialog.spec.flag
+    dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("role", "audit", "users", "importing"),
+    [
+        ("administrator", True, True, True),
+        ("manager", True, False, True),
+        ("coordinator", False, False, True),
+        ("viewer", False, False, False),
+    ],
+)
+def test_tools_follow_the_role(db, settings, qtbot, role, audit, users, importing):
+    ctx = make_ctx(db, role=role)
+    w = make_window(ctx, settings, qtbot)
+    assert menu_action(w, "audit_trail")[0].isVisible() is audit
+    assert menu_action(w, "users")[0].isVisible() is users
+    assert w.tools_menu.menuAction().isVisible() is (audit or users)
+    assert menu_action(w, "import")[0].isEnabled() is importing
+    if not audit:
+        assert w.open_audit_trail() is None  # not even by calling the slot
     ctx.ops.wait()
     w.close()
