@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ui import settings as opts
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FONT_FILE = "wqy-microhei.ttc"
+DESKTOP_FILE_NAME = "gov.uscnwg.WorkingGroupApp"
 _font_families: list[str] | None = None
 
 
@@ -176,6 +177,9 @@ class Starter:
         return True
 
     def _opened(self, db: Database) -> None:
+        from workinggroup_app import logsetup
+
+        logsetup.note_database(db)  # crash reports name the kind of database, not where
         self.ctx = make_context(db, self.lang, self.window)
         self.window.statusBar().clearMessage()
         if self.demo and self.database_url is None and _count_cases(db) == 0:
@@ -273,6 +277,8 @@ def run(*, database_url: str | None, demo: bool, lang: str | None, argv: list[st
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication(argv)
     assert isinstance(app, QApplication)
+    # the desktop entry's name: Wayland and the task bar match the window to the launcher
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
     register_fonts()
     settings = Settings()
     language = resolve_language(lang, settings)

@@ -39,25 +39,10 @@ _LOG_PATH: Path | None = None
 def setup_logging(folder: Path | None = None, *, level: int = logging.INFO) -> Path:
     """Log to a rotating file in ``db.log_dir()`` (1 MB x 5). Returns the file's path."""
     global _LOG_PATH
-    from logging.handlers import RotatingFileHandler
+    from workinggroup_app import logsetup
 
-    if folder is None:
-        from workinggroup_app.db import log_dir
-
-        folder = log_dir()
-    path = Path(folder) / LOG_FILE_NAME
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
-            _LOG_PATH = path
-            return path
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > level:
-        root.setLevel(level)
-    _LOG_PATH = path
-    return path
+    _LOG_PATH = logsetup.setup_logging(folder, level=level)
+    return _LOG_PATH
 
 
 def log_path() -> Path | None:
@@ -77,6 +62,7 @@ class ErrorDialog(QDialog):
         details: str,
         log_file: Path | None = None,
         parent: QWidget | None = None,
+        crash_report: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Unexpected error"))
@@ -117,6 +103,16 @@ class ErrorDialog(QDialog):
             self.log_label.setText(self.tr("Log file: %1").replace("%1", str(log_file)))
         layout.addWidget(self.log_label)
 
+        self.report_label = QLabel()
+        self.report_label.setObjectName("crash_report")
+        self.report_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.report_label.setWordWrap(True)
+        self.report_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if crash_report is not None:
+            self.report_label.setText(self.tr("Crash report: %1").replace("%1", str(crash_report)))
+        self.report_label.setVisible(crash_report is not None)
+        layout.addWidget(self.report_label)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy_button = QPushButton(self.tr("Copy details"))
         self.copy_button.clicked.connect(self.copy_details)
@@ -132,19 +128,27 @@ class ErrorDialog(QDialog):
         text = self.message_label.text() + "\n\n" + self.details
         if self.log_label.text():
             text += "\n" + self.log_label.text()
+        if self.report_label.text():
+            text += "\n" + self.report_label.text()
         QApplication.clipboard().setText(text)
         self.copy_button.setText(self.tr("Copied"))
 
 
-def show_error(exc: BaseException, parent: QWidget | None = None, lang: str = "en") -> None:
-    """Show any exception: a DomainError as a plain message, anything else in ErrorDialog."""
+def show_error(
+    exc: BaseException,
+    parent: QWidget | None = None,
+    lang: str = "en",
+    crash_report: Path | None = None,
+) -> None:
+    """Show any exception: a DomainError as a plain message, anything else in ErrorDialog
+    (with the path of its crash report, when one was written)."""
     if isinstance(exc, DomainError):
         QMessageBox.warning(
             parent, QApplication.translate("ErrorDialog", "Cannot do that"), exc.message(lang)
         )
         return
     message = f"{type(exc).__name__}: {exc}"
-    dialog = ErrorDialog(message, format_details(exc), log_path(), parent)
+    dialog = ErrorDialog(message, format_details(exc), log_path(), parent, crash_report)
     dialog.exec()
 
 
@@ -163,6 +167,13 @@ def install_excepthook(
             previous(exc_type, exc, tb)
             return
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
+        report: Path | None = None
+        try:
+            from workinggroup_app.logsetup import write_crash_report
+
+            report = write_crash_report((exc_type, exc, tb))
+        except OSError:
+            log.exception("no crash report written")
         if QApplication.instance() is None or _showing:
             previous(exc_type, exc, tb)
             return
@@ -170,7 +181,7 @@ def install_excepthook(
         try:
             if exc.__traceback__ is None:
                 exc = exc.with_traceback(tb)
-            show_error(exc, parent(), lang())
+            show_error(exc, parent(), lang(), report)
         finally:
             _showing = False
 

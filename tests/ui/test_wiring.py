@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import make_ctx
@@ -218,3 +218,55 @@ def test_tools_follow_the_role(db, settings, qtbot, role, audit, users, importin
         assert w.open_audit_trail() is None  # not even by calling the slot
     ctx.ops.wait()
     w.close()
+
+
+# --- logs and crash reports ----------------------------------------------------------------
+
+
+def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_path):
+    import sys
+
+    from ui import error_dialog
+    from workinggroup_app import logsetup
+
+    log_file = error_dialog.setup_logging(tmp_path / "logs")
+    assert error_dialog.log_path() == log_file == tmp_path / "logs" / logsetup.LOG_FILE_NAME
+    before = set(logsetup.crash_reports())
+    seen: list[error_dialog.ErrorDialog] = []
+
+    def answer() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, error_dialog.ErrorDialog) and w.isVisible() and w not in seen:
+                seen.append(w)
+                w.copy_button.click()
+                w.reject()
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(20)
+    previous = sys.excepthook
+    error_dialog.install_excepthook()
+    try:
+        try:
+            raise RuntimeError("a bug nobody expected")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = previous
+        timer.stop()
+    new = sorted(set(logsetup.crash_reports()) - before)
+    assert len(new) == 1
+    assert "a bug nobody expected" in new[0].read_text(encoding="utf-8")
+    dialog = seen[0]
+    assert dialog.report_label.text() == f"Crash report: {new[0]}"
+    copied = QApplication.clipboard().text()
+    assert f"Crash report: {new[0]}" in copied and "RuntimeError" in copied
+
+
+def test_the_desktop_file_name_matches_the_installed_desktop_entry():
+    from pathlib import Path
+
+    from ui.app import DESKTOP_FILE_NAME
+
+    linux = Path(__file__).resolve().parents[2] / "packaging" / "linux"
+    assert (linux / f"{DESKTOP_FILE_NAME}.desktop").exists()
