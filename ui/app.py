@@ -24,11 +24,19 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QObject,
+    Qt,
     QTimer,
     QTranslator,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import settings as opts
 from ui.error_dialog import install_excepthook, setup_logging
@@ -38,6 +46,7 @@ from ui.settings import APPLICATION, ORGANIZATION, Settings
 if TYPE_CHECKING:
     from ui.context import AppContext
     from workinggroup_app.db import Database
+    from workinggroup_app.permissions import Actor
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +121,28 @@ def demo_database_url() -> str:
     return f"sqlite:///{data_dir() / 'demo.sqlite3'}"
 
 
-def make_context(db: Database, lang: str, parent: Any = None) -> AppContext:
+def os_username() -> str:
+    """The operating-system user's name ("" if it cannot be found out)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return ""
+
+
+def make_context(
+    db: Database, lang: str, parent: Any = None, *, actor: Actor | None = None
+) -> AppContext:
+    """The context of the signed-in ``actor``. Without one (screenshots, the self-test,
+    which build the window without signing in) the operating-system user acts as
+    administrator."""
     from ui.context import AppContext
     from ui.error_dialog import show_error
     from ui.ops import OpRunner
     from workinggroup_app.permissions import Actor
     from workinggroup_app.services import Services
 
-    # Until sign-in exists, the operating-system user acts as administrator.
-    actor = Actor(getpass.getuser(), "administrator")
+    if actor is None:
+        actor = Actor(os_username() or "administrator", "administrator")
     ops = OpRunner(
         parent, error_handler=lambda exc: show_error(exc, parent, lang), lang=lambda: lang
     )
@@ -176,16 +198,61 @@ class Starter:
         self.on_fatal(2)
         return True
 
+    @property
+    def uses_demo_database(self) -> bool:
+        return self.demo and self.database_url is None
+
     def _opened(self, db: Database) -> None:
         from workinggroup_app import logsetup
 
         logsetup.note_database(db)  # crash reports name the kind of database, not where
-        self.ctx = make_context(db, self.lang, self.window)
         self.window.statusBar().clearMessage()
-        if self.demo and self.database_url is None and _count_cases(db) == 0:
+        # who is using it, before any record is shown (a new database: its administrator)
+        self.window.show_message(QCoreApplication.translate("MainWindow", "Signing in…"))
+        actor = self.sign_in(db)
+        if actor is None:
+            db.dispose()
+            self.on_fatal(0)
+            return
+        self.ctx = make_context(db, self.lang, self.window, actor=actor)
+        if self.uses_demo_database and _count_cases(db) == 0:
             self._seed()
         else:
-            self.window.attach(self.ctx)
+            self._attach()
+
+    def sign_in(self, db: Database) -> Actor | None:
+        """The sign-in dialog, or on a new database the one creating the administrator (for
+        the demo database, saying that this account exists only there)."""
+        from ui import sign_in
+        from workinggroup_app import users
+
+        username = os_username()
+        if not (self.uses_demo_database and users.first_run_needed(db)):
+            return sign_in.sign_in(db, self.window, lang=self.lang, username=username)
+        dialog = sign_in.FirstRunDialog(db, self.window, lang=self.lang, username=username)
+        note = QLabel(
+            QCoreApplication.translate(
+                "MainWindow",
+                "This is the demo database: invented records for trying the application. "
+                "The account you create now exists only in the demo database; choose any "
+                "user name and a password you will remember for the next demo start.",
+            )
+        )
+        note.setObjectName("demo_note")
+        note.setWordWrap(True)
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        layout = dialog.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(1, note)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.actor
+
+    def _attach(self) -> None:
+        assert self.ctx is not None
+        self.window.statusBar().clearMessage()
+        self.window.attach(self.ctx)
+        self.window.start_idle_lock(self.window.settings.get(opts.IDLE_MINUTES))
 
     def _seed(self) -> None:
         assert self.ctx is not None
@@ -210,9 +277,7 @@ class Starter:
         )
 
     def _seeded(self) -> None:
-        assert self.ctx is not None
-        self.window.statusBar().clearMessage()
-        self.window.attach(self.ctx)
+        self._attach()
 
 
 class _FirstPaint(QObject):

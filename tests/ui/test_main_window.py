@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 
 from ui import settings as opts
 from ui.list_model import ID_ROLE
@@ -616,20 +616,32 @@ class ModalWatcher:
                 self.act(w)
 
 
+def create_administrator(dialog) -> None:
+    """Fill the first-run dialog of a new database and create its administrator."""
+    dialog.username.setText("admin")
+    dialog.display_name.setText("The Administrator")
+    for field in (dialog.password, dialog.confirm):
+        field.setText("correct horse battery")
+    dialog.create_button.click()
+
+
 def test_start_up_shows_the_window_then_opens_the_database(settings, qtbot, db_path):
     from ui.app import Starter
+    from ui.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
     window.show()
     assert window.placeholder.text() == "Opening the database…"
     assert not window.new_action.isEnabled()
+    watcher = ModalWatcher(FirstRunDialog, create_administrator)  # a new database
     codes: list[int] = []
     starter = Starter(
         window, database_url=str(db_path), demo=False, lang="en", on_fatal=codes.append
     )
     starter.start()
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    assert watcher.seen
     assert window.current_list().rt.key == "referral"
     assert window.new_action.isEnabled()
     assert window.ctx.actor.role == "administrator"
@@ -658,12 +670,15 @@ def test_a_damaged_database_is_explained_without_a_traceback(settings, qtbot, tm
 @pytest.mark.slow
 def test_demo_start_seeds_an_empty_demo_database_once(settings, qtbot):
     from ui.app import Starter, demo_database_url
+    from ui.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
     window.show()
+    watcher = ModalWatcher(FirstRunDialog, create_administrator)
     Starter(window, database_url=None, demo=True, lang="en", on_fatal=lambda c: None).start()
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=120_000)
+    assert watcher.seen and watcher.seen[0].findChild(QLabel, "demo_note") is not None
     assert window.ctx.db.url == demo_database_url()
     window.show_list("case").wait()
     assert window.current_list().model.rowCount() > 10

@@ -270,3 +270,148 @@ def test_the_desktop_file_name_matches_the_installed_desktop_entry():
 
     linux = Path(__file__).resolve().parents[2] / "packaging" / "linux"
     assert (linux / f"{DESKTOP_FILE_NAME}.desktop").exists()
+
+
+# --- sign-in and the idle lock ---------------------------------------------------------------
+
+
+class Dialogs:
+    """Hands each new visible dialog of ``cls`` to ``act`` (polling the event loop)."""
+
+    def __init__(self, cls, act) -> None:
+        self.cls, self.act, self.seen = cls, act, []
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._poll)
+        self.timer.start(20)
+
+    def _poll(self) -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, self.cls) and w.isVisible() and w not in self.seen:
+                self.seen.append(w)
+                self.act(w)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def create_admin(dialog) -> None:
+    dialog.username.setText("alice")
+    dialog.display_name.setText("Alice Smith")
+    dialog.password.setText(PASSWORD)
+    dialog.confirm.setText(PASSWORD)
+    dialog.create_button.click()
+
+
+def start(settings, qtbot, url, codes=None, *, demo=False):
+    from ui.app import Starter
+
+    window = MainWindow(settings=settings, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    codes = codes if codes is not None else []
+    starter = Starter(window, database_url=url, demo=demo, lang="en", on_fatal=codes.append)
+    starter.start()
+    return window, starter
+
+
+def finish(window) -> None:
+    if window.ctx is not None:
+        window.ctx.ops.wait()
+        window.close()
+        window.ctx.db.dispose()
+
+
+def test_the_first_start_creates_the_administrator_who_then_works(settings, qtbot, db_path):
+    from ui.sign_in import FirstRunDialog
+
+    dialogs = Dialogs(FirstRunDialog, create_admin)
+    window, _starter = start(settings, qtbot, str(db_path))
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    dialogs.stop()
+    assert len(dialogs.seen) == 1
+    assert window.ctx.actor.username == "alice"
+    assert window.ctx.actor.role == "administrator"
+    assert window.ctx.services.actor == window.ctx.actor
+    view = window.current_list()
+    view.wait()
+    assert view is not None and view.isVisible()  # the data is shown, after sign-in
+    assert menu_action(window, "users")[0].isVisible()
+    assert window.idle_lock is not None and window.lock_action.isEnabled()
+    finish(window)
+
+
+def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot, db_path):
+    from ui.sign_in import FirstRunDialog
+
+    states: list[tuple[object, bool]] = []
+
+    def cancel(dialog) -> None:
+        states.append((window.ctx, window.stack.currentWidget() is window.placeholder))
+        dialog.reject()
+
+    dialogs = Dialogs(FirstRunDialog, cancel)
+    codes: list[int] = []
+    window, _starter = start(settings, qtbot, str(db_path), codes)
+    qtbot.waitUntil(lambda: codes == [0], timeout=20_000)
+    dialogs.stop()
+    assert states == [(None, True)]
+    assert window.ctx is None and not window.list_views
+
+
+def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
+    from ui.sign_in import FirstRunDialog, SignInDialog
+    from workinggroup_app import users
+    from workinggroup_app.db import open_database
+
+    db = open_database(str(db_path))
+    users.create_first_administrator(db, "alice", PASSWORD, "Alice Smith")
+    db.dispose()
+    errors: list[str] = []
+
+    def answer(dialog) -> None:
+        assert dialog.username.text()  # offered: the operating-system user's name
+        dialog.username.setText("alice")
+        dialog.password.setText("not the password")
+        dialog.sign_in_button.click()
+        errors.append(dialog.error.text())
+        dialog.password.setText(PASSWORD)
+        dialog.sign_in_button.click()
+
+    first_run = Dialogs(FirstRunDialog, lambda d: d.reject())
+    dialogs = Dialogs(SignInDialog, answer)
+    window, _starter = start(settings, qtbot, str(db_path))
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    dialogs.stop()
+    first_run.stop()
+    assert not first_run.seen and len(dialogs.seen) == 1
+    assert errors and errors[0]
+    assert window.ctx.actor.username == "alice"
+    finish(window)
+
+
+def test_the_lock_hides_the_window_and_the_password_brings_it_back(settings, qtbot, db_path):
+    from ui.sign_in import FirstRunDialog
+
+    settings.set(opts.IDLE_MINUTES, 5)
+    dialogs = Dialogs(FirstRunDialog, create_admin)
+    window, _starter = start(settings, qtbot, str(db_path))
+    qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
+    dialogs.stop()
+    lock = window.idle_lock
+    assert lock.watcher.minutes == 5
+    window.lock_action.trigger()
+    assert lock.is_locked and not window.splitter.isVisible()
+    old_actor = window.ctx.actor
+    assert lock.try_unlock(PASSWORD)
+    assert not lock.is_locked and window.splitter.isVisible()
+    assert window.ctx.actor == old_actor and window.ctx.services.actor is window.ctx.actor
+    finish(window)
+    assert lock.watcher.timer.isActive() is False  # closing stops the lock
+
+
+def test_the_idle_minutes_option_is_the_lock_modules(settings):
+    from ui import idle_lock
+
+    assert opts.IDLE_MINUTES == idle_lock.IDLE_MINUTES
+    assert opts.IDLE_MINUTES in opts.OPTIONS
+    assert settings.get(opts.IDLE_MINUTES) == idle_lock.DEFAULT_MINUTES
