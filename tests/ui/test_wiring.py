@@ -415,3 +415,29 @@ def test_the_idle_minutes_option_is_the_lock_modules(settings):
     assert opts.IDLE_MINUTES == idle_lock.IDLE_MINUTES
     assert opts.IDLE_MINUTES in opts.OPTIONS
     assert settings.get(opts.IDLE_MINUTES) == idle_lock.DEFAULT_MINUTES
+
+
+# --- in Chinese ----------------------------------------------------------------------------------
+
+
+def test_the_new_entries_and_menus_are_chinese(zh_ctx, dataset, settings, qtbot, tmp_path):
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from tests.ui.test_i18n import TS
+    from ui.i18n_build import compile_ts
+
+    qm = tmp_path / "workinggroup_zh_CN.qm"
+    assert compile_ts(TS, qm)
+    translator = QTranslator()
+    assert translator.load(str(qm))
+    QCoreApplication.installTranslator(translator)
+    try:
+        w = make_window(zh_ctx, settings, qtbot)
+        assert w.nav.item(0).text() == "仪表板"
+        assert w.tools_menu.title() == "工具(&T)"
+        assert menu_action(w, "export_list")[0].text() == "导出列表(&E)…"
+        assert menu_action(w, "preferences")[0].text() == "首选项(&P)…"
+        zh_ctx.ops.wait()
+        w.close()
+    finally:
+        QCoreApplication.removeTranslator(translator)
