@@ -32,14 +32,21 @@ ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 ICNS_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 
 
+_APP = None
+
+
 def render_pngs(source: Path, sizes: tuple[int, ...], folder: Path) -> dict[int, Path]:
     """Render ``source`` at each size (square PNG, transparent background)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    # A full QApplication (not a QGuiApplication), kept for the life of the process: when
+    # this runs inside a test session, later widget tests need a QApplication instance.
+    global _APP
+    _APP = QApplication.instance() or QApplication([sys.argv[0]])
     renderer = QSvgRenderer(str(source))
     if not renderer.isValid():
         raise SystemExit(f"not a valid SVG: {source}")

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+_APP = None  # the QApplication this module created, if any
+
 
 def use_offscreen_without_display() -> None:
     """Choose Qt's offscreen platform when there is no display to draw on (Linux/BSD)."""
@@ -80,8 +82,12 @@ def render_main_window(db: Any, *, lang: str = "en", work: str | Path | None = N
     QCoreApplication.setApplicationName(APPLICATION)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    global _APP
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "workinggroup-app"])
     assert isinstance(app, QApplication)
+    # Keep the application object alive for the life of the process: if Python collected it
+    # on return, the next caller in this process would find a dead instance.
+    _APP = app
 
     families = register_fonts()
     if not families:

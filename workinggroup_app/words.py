@@ -111,7 +111,7 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
     "substance_category": (
         ("opioid", "Fentanyl or analogue", "芬太尼及其类似物"),
         ("precursor", "Precursor chemical", "前体化学品"),
-        ("nitazene", "Nitazene", "硝基咪唑类"),
+        ("nitazene", "Nitazene", "尼秦类物质"),
         ("adulterant", "Adulterant", "掺杂物"),
         ("equipment", "Equipment", "设备"),
     ),
