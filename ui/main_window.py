@@ -135,9 +135,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([170, 760, 470])
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        # an open record needs room for its English and Chinese columns side by side
+        self.splitter.setSizes([170, 540, 690])
         self.setCentralWidget(self.splitter)
 
         self._build_actions()

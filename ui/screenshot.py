@@ -77,6 +77,10 @@ def take_screenshots(
                 raise OSError(f"could not write {path}")
             paths.append(path)
 
+        window.show_dashboard()
+        if window.dashboard is not None:
+            window.dashboard.refresh()
+        save(window, "dashboard")
         for key in RECORD_TYPE_KEYS:
             window.show_list(key)
             save(window, f"list-{cli_name(key)}")

@@ -756,8 +756,9 @@ def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_p
 
     paths = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
     names = [p.name for p in paths]
-    assert len(names) == 17  # 8 lists, 8 records, the global search
-    assert names[0] == "01-zh_CN-list-cases.png" and names[-1] == "17-zh_CN-global-search.png"
+    assert len(names) == 18  # the dashboard, 8 lists, 8 records, the global search
+    assert names[0] == "01-zh_CN-dashboard.png" and names[1] == "02-zh_CN-list-cases.png"
+    assert names[-1] == "18-zh_CN-global-search.png"
     for path in paths[:-1]:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1400, 900), path.name
