@@ -122,11 +122,9 @@ class FieldEditor(QWidget):
     def load(self, raw: Any, label: str = "") -> None:
         self.set_value(raw)
 
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
+    # Each kind's editor defines ``value() -> Any`` and ``set_value(value) -> None``.
+    value: Callable[[], Any]
+    set_value: Callable[[Any], None]
 
     def empty_value(self) -> Any:
         return None

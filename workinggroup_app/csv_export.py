@@ -224,8 +224,7 @@ def export_csv(
                     written += len(rows)
                     if progress is not None:
                         progress(written, total)
-        if audience == "bilateral":
-            _record_export(db, actor, rt, spec, target, written)
+        record_export(db, actor, rt, spec, target, written, fmt="csv", audience=audience)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -233,10 +232,18 @@ def export_csv(
     return written
 
 
-def _record_export(
-    db: Database, actor: Actor, rt: RecordType, spec: queries.ListSpec, target: Path, rows: int
+def record_export(
+    db: Database,
+    actor: Actor,
+    rt: RecordType,
+    spec: queries.ListSpec,
+    target: Path,
+    rows: int,
+    *,
+    fmt: str,
+    audience: str,
 ) -> None:
-    """One audit event per counterpart-facing export: who, what, which filter, how many."""
+    """One audit event per export (CSV, XLSX): who, for whom, which filter, how many rows."""
     filters = {
         "text": spec.text or None,
         "equals": [list(pair) for pair in spec.equals] or None,
@@ -253,8 +260,8 @@ def _record_export(
             record_type=rt.key,
             reference="",
             changes={
-                "audience": "bilateral",
-                "format": "csv",
+                "audience": audience,
+                "format": fmt,
                 "file": target.name,
                 "rows": rows,
                 "filter": {k: v for k, v in filters.items() if v is not None},

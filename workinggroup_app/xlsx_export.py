@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app import audit, queries, releasability, words
+from workinggroup_app import queries, releasability, words
 from workinggroup_app.csv_export import (
     BATCH,
     HEADER_STYLES,
@@ -32,6 +32,7 @@ from workinggroup_app.csv_export import (
     export_columns,
     header_row,
     iter_rows,
+    record_export,
     snapshot_session,
 )
 from workinggroup_app.db import Database
@@ -189,8 +190,7 @@ def export_xlsx(
                 if progress is not None:
                     progress(written, total)
         wb.save(str(tmp))
-        if audience == "bilateral":
-            _record_export(db, actor, rt, spec, target, written)
+        record_export(db, actor, rt, spec, target, written, fmt="xlsx", audience=audience)
         os.replace(tmp, target)
     except BaseException:
         _discard(ws)
@@ -209,31 +209,3 @@ def _discard(ws: Any) -> None:
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.cleanup()
-
-
-def _record_export(
-    db: Database, actor: Actor, rt: RecordType, spec: queries.ListSpec, target: Path, rows: int
-) -> None:
-    """One audit event per counterpart-facing export: who, what, which filter, how many."""
-    filters = {
-        "text": spec.text or None,
-        "equals": [list(pair) for pair in spec.equals] or None,
-        "open_only": spec.open_only or None,
-        "flag": spec.flag or None,
-        "releasability": spec.releasability,
-        "include_archived": spec.include_archived or None,
-    }
-    with db.sessions() as session, session.begin():
-        audit.append(
-            session,
-            actor=actor.username,
-            action="export",
-            record_type=rt.key,
-            changes={
-                "audience": "bilateral",
-                "format": "xlsx",
-                "file": target.name,
-                "rows": rows,
-                "filter": {k: v for k, v in filters.items() if v is not None},
-            },
-        )

@@ -155,10 +155,18 @@ def test_bilateral_export_keeps_only_what_the_counterpart_may_see_and_is_audited
     assert world.verify().ok
 
 
-def test_internal_exports_write_no_audit_event(world, tmp_path):
+def test_internal_exports_are_audited_too(world, tmp_path):
+    """Every export leaves a trace: who took which list out, for which audience."""
     before = world.audit_count()
     export_csv(world.db, ListSpec("referral"), tmp_path / "x.csv")
-    assert world.audit_count() == before
+    assert world.audit_count() == before + 1
+    with world.db.session() as s:
+        ev = s.execute(
+            select(models.AuditEvent).order_by(models.AuditEvent.id.desc()).limit(1)
+        ).scalar_one()
+    assert ev.action == "export" and '"audience": "internal"' in ev.changes
+    assert '"format": "csv"' in ev.changes
+    assert world.verify().ok
 
 
 @pytest.mark.parametrize("role", ROLES)
