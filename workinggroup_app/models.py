@@ -247,6 +247,8 @@ class ActionItem(RecordMixin, Base):
         # list sorting (migration 0004)
         Index("ix_action_item_title_en", "title_en"),
         Index("ix_action_item_updated_at", "updated_at"),
+        # sort by status (migration 0005): a page in (status, id) order without sorting
+        Index("ix_action_item_status_id", "status", "id"),
     )
 
 

@@ -142,6 +142,31 @@ def text_filter(session: Session, rt: RecordType, text: str) -> ColumnElement[bo
     return rt.model.id.in_(sub)
 
 
+# How many rows, in list order, a text filter first checks one by one (see ``_probe_page``).
+PROBE_ROWS = 20_000
+
+
+def _probe_safe(needle: str) -> bool:
+    """Whether ``instr(lower(body), lower(needle))`` matches exactly what the FTS5 trigram
+    index matches: true for ASCII and for uncased text (Chinese); SQLite's lower() folds
+    ASCII only, while the trigram index folds all of Unicode."""
+    return all(c.isascii() or c.lower() == c.upper() for c in needle)
+
+
+def _text_probe(rt: RecordType, needle: str) -> ColumnElement[bool]:
+    """The text filter as a per-row check (SQLite): cheap when walking rows in list order."""
+    st = models.SearchText
+    return (
+        select(st.id)
+        .where(
+            st.record_type == rt.key,
+            st.record_id == rt.model.id,
+            func.instr(func.lower(st.body), needle.lower()) > 0,
+        )
+        .exists()
+    )
+
+
 def where_clauses(session: Session, spec: ListSpec) -> list[ColumnElement[bool]]:
     rt = record_type(spec.record_type)
     m = rt.model
@@ -348,6 +373,10 @@ def list_rows(
         assert total is not None
         end = min(total, offset + limit)
         offset, limit = max(0, total - end), max(0, end - offset)
+    if not reverse:
+        probed = _probe_page(session, spec, offset, limit, columns)
+        if probed is not None:
+            return probed
     segments, exprs = _segments(session, spec, columns, reverse)
     rows: list[Any] = []
     skip = offset
@@ -365,6 +394,39 @@ def list_rows(
     if reverse:
         out.reverse()
     return out
+
+
+def _probe_page(
+    session: Session, spec: ListSpec, offset: int, limit: int, columns: list[str] | None
+) -> list[Row] | None:
+    """A text-filtered page near the top of the list without computing the whole match set.
+
+    A short or common text ("f", "fen", "芬") matches hundreds of thousands of rows; the
+    usual query gathers all of them and sorts them before the first page. Here the first
+    ``PROBE_ROWS`` rows of the list without the text filter (read in index order) are checked
+    one by one; when they hold the page, those are exactly the page's rows. Otherwise (a rare
+    text) None, and the caller's query, which starts from the few matches, is the fast one.
+    """
+    needle = spec.text.strip()
+    if (
+        not needle
+        or session.get_bind().dialect.name != "sqlite"
+        or (len(needle) >= 3 and not _probe_safe(needle))
+        or offset + limit > PROBE_ROWS // 10
+        or limit == 0
+    ):
+        return None
+    rt = record_type(spec.record_type)
+    m = rt.model
+    plain = spec.with_(text="")
+    segments, exprs = _segments(session, plain, columns, False)
+    first = segments[0]
+    window = first.with_only_columns(m.id).limit(PROBE_ROWS)
+    page = first.where(m.id.in_(window), _text_probe(rt, needle)).offset(offset).limit(limit)
+    rows = session.execute(page).all()
+    if len(rows) < limit:
+        return None
+    return [to_row(r, exprs) for r in rows]
 
 
 def _count(session: Session, q: Select[Any]) -> int:
