@@ -430,3 +430,35 @@ def test_the_list_text_filter_and_pickers_use_the_same_words(data):
         ]
         assert queries.link_label(s, "agency", ids["agencies"]["DEA"]).startswith("DEA — ")
     assert listed(w, ListSpec("entity", text="yuanfeng")) == {ids["entities"][0]}
+
+
+def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(db, monkeypatch):
+    """A common text fills the first page from the top of the list (the fast path at a
+    million rows); the page must be exactly what the full FTS query gives."""
+    w = World(db)
+    base = date(2026, 1, 1)
+    for i in range(260):
+        matching = i % 9 != 0
+        w.make(
+            "action_item",
+            title_en=f"{'Probe' if matching else 'Other'} item {i:03d}",
+            title_zh=f"{'探针事项' if matching else '其他事项'} {i:03d}",
+            owner_side="US",
+            due_date=None if i % 11 == 0 else (base + timedelta(days=(i * 37) % 300)).isoformat(),
+        )
+    specs = [
+        ListSpec("action_item", text=text, sort=sort, descending=desc)
+        for text in ("probe", "探", "针事", "item 1")
+        for sort, desc in ((None, False), ("title_en", True), ("due_date", False))
+    ]
+    fast: dict[int, list[int]] = {}
+    with db.session() as s:
+        for n, spec in enumerate(specs):
+            fast[n] = [r.id for r in queries.list_rows(s, spec, 0, 60)]
+            fast[-n - 1] = [r.id for r in queries.list_rows(s, spec, 60, 60)]
+    monkeypatch.setattr(queries, "PROBE_ROWS", 0)  # every page through the full match set
+    with db.session() as s:
+        for n, spec in enumerate(specs):
+            assert [r.id for r in queries.list_rows(s, spec, 0, 60)] == fast[n], spec
+            assert [r.id for r in queries.list_rows(s, spec, 60, 60)] == fast[-n - 1], spec
+    assert len(fast[0]) == 60  # the page was full, so the top-of-list path served it
