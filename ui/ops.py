@@ -49,24 +49,46 @@ class Progress:
 
 
 class _Signals(QObject):
-    finished = Signal(object, object)  # result, error
-    progressed = Signal(int, int, str)
+    """One per runner, living as long as it: workers emit on it with their job's number."""
+
+    finished = Signal(int, object, object)  # job number, result, error
+    progressed = Signal(int, int, int, str)  # job number, done, total, text
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+    """Runs one function on the pool's thread.
+
+    The worker thread must never release the last reference to a Python object tied to a Qt
+    object (a closure connected to a widget's signal, a QObject): PySide then disconnects
+    from that thread and needs a Qt lock the UI thread may hold while it waits for the GIL,
+    and both threads stop. So the runner keeps every job's function alive in ``_live`` on
+    the UI thread; the job drops its own reference before it reports back, and the runner
+    releases the function when it has handled the report, on the UI thread.
+    """
+
+    def __init__(self, number: int, fn: Callable[[], Any], signals: _Signals) -> None:
         super().__init__()
-        self.fn = fn
-        self.signals = signals
+        self.number = number
+        self.fn: Callable[[], Any] | None = fn
+        self.signals = signals  # the runner's own: outlives every job
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        fn, self.fn = self.fn, None
+        assert fn is not None
         try:
-            result = self.fn()
+            result, error = fn(), None
         except BaseException as exc:  # delivered to the UI thread, never lost
-            self.signals.finished.emit(None, exc)
-        else:
-            self.signals.finished.emit(result, None)
+            result, error = None, exc
+        del fn  # the runner's reference in _live is the last one: released on the UI thread
+        self.signals.finished.emit(self.number, result, error)
+
+
+@dataclass
+class _Pending:
+    fn: Callable[[], Any]
+    on_finished: Callable[[Any, BaseException | None], None]
+    on_progress: Callable[[int, int, str], None] | None = None
 
 
 class OpRunner(QObject):
@@ -84,14 +106,21 @@ class OpRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._parent = parent
-        self._pending = 0
-        self._jobs: set[_Signals] = set()
+        self._signals = _Signals(self)
+        self._signals.finished.connect(self._finished)
+        self._signals.progressed.connect(self._progressed)
+        self._live: dict[int, _Pending] = {}
+        self._numbers = iter(range(1, 1 << 62))
         self.error_handler = error_handler
         self.lang = lang
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0
+        return bool(self._live)
+
+    @property
+    def _pending(self) -> int:  # kept for callers that count outstanding work
+        return len(self._live)
 
     def run(
         self,
@@ -104,10 +133,10 @@ class OpRunner(QObject):
     ) -> None:
         """Run ``fn`` off the UI thread. With ``progress_label`` it gets a Progress argument
         and a progress dialog with Cancel is shown."""
-        signals = _Signals()
-        self._jobs.add(signals)
+        number = next(self._numbers)
         dialog: QProgressDialog | None = None
         job_fn: Callable[[], Any] = fn
+        on_progress = None
         if progress_label is not None:
             dialog = QProgressDialog(
                 progress_label, self.tr("Cancel"), 0, 0, parent or self._parent
@@ -116,8 +145,10 @@ class OpRunner(QObject):
             dialog.setMinimumDuration(300)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
-            progress = Progress(lambda d, t, s: signals.progressed.emit(d, t, s))
-            dialog.canceled.connect(progress._cancel.set)
+            emit = self._signals.progressed.emit
+            progress = Progress(lambda d, t, s: emit(number, d, t, s))
+            cancel = progress._cancel
+            dialog.canceled.connect(cancel.set)
 
             def on_progress(done: int, total: int, text: str) -> None:
                 if dialog is not None:
@@ -126,20 +157,13 @@ class OpRunner(QObject):
                     if text:
                         dialog.setLabelText(text)
 
-            signals.progressed.connect(on_progress)
-
             def job_fn() -> Any:
                 return fn(progress)
 
-        @Slot(object, object)
         def finished(result: Any, error: BaseException | None) -> None:
-            self._jobs.discard(signals)
-            self._pending -= 1
             if dialog is not None:
                 dialog.close()
                 dialog.deleteLater()
-            if not self._pending:
-                self.busy_changed.emit(False)
             if error is None:
                 self._announce(result)
                 if on_success is not None:
@@ -161,11 +185,26 @@ class OpRunner(QObject):
                 else:
                     raise error
 
-        signals.finished.connect(finished)
-        self._pending += 1
-        if self._pending == 1:
+        self._live[number] = _Pending(job_fn, finished, on_progress)
+        if len(self._live) == 1:
             self.busy_changed.emit(True)
-        self.pool.start(_Job(job_fn, signals))
+        self.pool.start(_Job(number, job_fn, self._signals))
+
+    @Slot(int, int, int, str)
+    def _progressed(self, number: int, done: int, total: int, text: str) -> None:
+        pending = self._live.get(number)
+        if pending is not None and pending.on_progress is not None:
+            pending.on_progress(done, total, text)
+
+    @Slot(int, object, object)
+    def _finished(self, number: int, result: Any, error: BaseException | None) -> None:
+        pending = self._live.pop(number)
+        try:
+            pending.on_finished(result, error)
+        finally:
+            if not self._live:
+                self.busy_changed.emit(False)
+            del pending  # the job's function and its closures end here, on the UI thread
 
     def _announce(self, result: Any) -> None:
         items = result if isinstance(result, (list, tuple)) else [result]
