@@ -177,6 +177,9 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
         ("sign_in_failed", "Sign-in failed", "登录失败"),
         ("permission", "Permission changed", "权限变更"),
         ("seed", "Demo data loaded", "载入演示数据"),
+        ("keygen", "Signing key created", "创建签名密钥"),
+        ("register_key", "Counterpart key registered", "登记对方公钥"),
+        ("resolve_conflict", "Exchange conflict resolved", "解决交换冲突"),
     ),
 }
 

@@ -82,3 +82,21 @@ def test_verify_reads_in_batches(world):
     with world.db.session() as s:
         outcome = audit.verify(s, batch=3)
     assert outcome.ok and outcome.checked == 12
+
+
+def test_every_audit_action_the_code_writes_has_words_in_both_languages():
+    """The audit viewer shows each action in English and Chinese, never as a raw key."""
+    import re
+    from pathlib import Path
+
+    import workinggroup_app
+    from workinggroup_app import words
+
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in Path(workinggroup_app.__file__).parent.rglob("*.py")
+    )
+    written = set(re.findall(r'action="([a-z_]+)"', source)) - {"store_true", "version"}
+    written |= set(re.findall(r'"action": "([a-z_]+)"', source))
+    assert written, "no audit actions found: the pattern no longer matches the code"
+    missing = sorted(a for a in written if not words.is_known("audit_action", a))
+    assert missing == []
