@@ -665,15 +665,59 @@ def search(session: Session, text: str, per_type: int = 10) -> dict[str, list[Hi
 
     for key, rt in RECORD_TYPES.items():
         m = rt.model
-        rows = session.execute(
-            select(m.id, m.reference, m.title_en, m.title_zh)
-            .where(text_filter(session, rt, needle), m.archived.is_(False))
-            .order_by(m.id.desc())
-            .limit(per_type)
-        ).all()
+        ids = _newest_hits(session, rt, needle, per_type)
+        if ids is None:  # not settled by the newest rows: the full match query
+            query = select(m.id, m.reference, m.title_en, m.title_zh).where(
+                text_filter(session, rt, needle), m.archived.is_(False)
+            )
+        else:
+            query = select(m.id, m.reference, m.title_en, m.title_zh).where(m.id.in_(ids))
+        rows = session.execute(query.order_by(m.id.desc()).limit(per_type)).all()
         if rows:
             out[key] = [Hit(key, r.id, r.reference, r.title_en, r.title_zh) for r in rows]
     return out
+
+
+# How many of a type's newest records global search checks one by one (it wants ~10 hits).
+SEARCH_PROBE_ROWS = 2_000
+
+
+def _newest_hits(session: Session, rt: RecordType, needle: str, limit: int) -> list[int] | None:
+    """The ``limit`` newest matching records, found by checking the newest
+    ``SEARCH_PROBE_ROWS`` records one by one (SQLite). A common text ("fentanyl", "芬") is settled within a few
+    rows, where the full match set would hold hundreds of thousands; None when the newest
+    rows do not settle it (a rare text), and the caller's FTS query is the fast one."""
+    if (
+        SEARCH_PROBE_ROWS <= 0
+        or session.get_bind().dialect.name != "sqlite"
+        or (len(needle) >= 3 and not _probe_safe(needle))
+    ):
+        return None
+    st, m = models.SearchText, rt.model
+    floor = session.execute(
+        select(st.record_id)
+        .where(st.record_type == rt.key)
+        .order_by(st.record_id.desc())
+        .offset(SEARCH_PROBE_ROWS)
+        .limit(1)
+    ).scalar()
+    probe = (
+        select(st.record_id)
+        .join(m, m.id == st.record_id)
+        .where(
+            st.record_type == rt.key,
+            func.instr(func.lower(st.body), needle.lower()) > 0,
+            m.archived.is_(False),
+        )
+        .order_by(st.record_id.desc())
+        .limit(limit)
+    )
+    if floor is not None:
+        probe = probe.where(st.record_id > floor)
+    ids = list(session.execute(probe).scalars())
+    if len(ids) < limit and floor is not None:
+        return None  # older records may hold more hits
+    return ids
 
 
 def options(

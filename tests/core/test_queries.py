@@ -462,3 +462,23 @@ def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(
             assert [r.id for r in queries.list_rows(s, spec, 0, 60)] == fast[n], spec
             assert [r.id for r in queries.list_rows(s, spec, 60, 60)] == fast[-n - 1], spec
     assert len(fast[0]) == 60  # the page was full, so the top-of-list path served it
+
+
+@pytest.mark.parametrize("probe_rows", [5, 40, 2_000])
+def test_global_search_from_the_newest_records_equals_the_full_match_query(
+    db, monkeypatch, probe_rows
+):
+    """Global search settles common texts from each type's newest records (the fast path at
+    a million rows); the hits must be exactly those of the full match query."""
+    from workinggroup_app import demo
+
+    demo.seed(db, seed=7, today=date(2026, 11, 28))
+    needles = ["fentanyl", "芬", "芬太", "芬太尼", "yuanfeng", "REF", "f", "zz", "Shanghai", "上海"]
+    monkeypatch.setattr(queries, "SEARCH_PROBE_ROWS", probe_rows)
+    with db.session() as s:
+        fast = {n: queries.search(s, n) for n in needles}
+    monkeypatch.setattr(queries, "SEARCH_PROBE_ROWS", 0)  # always the full match query
+    with db.session() as s:
+        for needle in needles:
+            assert queries.search(s, needle) == fast[needle], needle
+    assert len(fast["芬"]["referral"]) == 10  # common text: a full group of hits
