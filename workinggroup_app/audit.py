@@ -110,6 +110,16 @@ def append(
     return event
 
 
+def record(db: Any, **event: Any) -> None:
+    """One event in a transaction of its own, for actions that change no record (exports).
+
+    ``event`` holds the keyword arguments of ``append`` except ``session``; ``db`` is a
+    ``workinggroup_app.db.Database``.
+    """
+    with db.sessions.begin() as session:
+        append(session, **event)
+
+
 @dataclass
 class VerifyResult:
     ok: bool

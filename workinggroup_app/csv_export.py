@@ -252,18 +252,16 @@ def record_export(
         "releasability": spec.releasability,
         "include_archived": spec.include_archived or None,
     }
-    with db.sessions() as session, session.begin():
-        audit.append(
-            session,
-            actor=actor.username,
-            action="export",
-            record_type=rt.key,
-            reference="",
-            changes={
-                "audience": audience,
-                "format": fmt,
-                "file": target.name,
-                "rows": rows,
-                "filter": {k: v for k, v in filters.items() if v is not None},
-            },
-        )
+    audit.record(
+        db,
+        actor=actor.username,
+        action="export",
+        record_type=rt.key,
+        changes={
+            "audience": audience,
+            "format": fmt,
+            "file": target.name,
+            "rows": rows,
+            "filter": {k: v for k, v in filters.items() if v is not None},
+        },
+    )

@@ -700,36 +700,28 @@ SEARCH_PROBE_ROWS = 2_000
 
 def _newest_hits(session: Session, rt: RecordType, needle: str, limit: int) -> list[int] | None:
     """The ``limit`` newest matching records, found by checking the newest
-    ``SEARCH_PROBE_ROWS`` records one by one (SQLite). A common text ("fentanyl", "芬") is settled within a few
-    rows, where the full match set would hold hundreds of thousands; None when the newest
-    rows do not settle it (a rare text), and the caller's FTS query is the fast one."""
+    ``SEARCH_PROBE_ROWS`` records one by one with the list filter's own per-row test
+    (SQLite). A common text ("fentanyl", "芬") is settled within a few rows, where the full
+    match set would hold hundreds of thousands; None when the newest rows do not settle it
+    (a rare text), and the caller's FTS query is the fast one."""
     if (
         SEARCH_PROBE_ROWS <= 0
         or session.get_bind().dialect.name != "sqlite"
         or (len(needle) >= 3 and not _probe_safe(needle))
     ):
         return None
-    st, m = models.SearchText, rt.model
+    m = rt.model
     floor = session.execute(
-        select(st.record_id)
-        .where(st.record_type == rt.key)
-        .order_by(st.record_id.desc())
-        .offset(SEARCH_PROBE_ROWS)
-        .limit(1)
+        select(m.id).order_by(m.id.desc()).offset(SEARCH_PROBE_ROWS).limit(1)
     ).scalar()
     probe = (
-        select(st.record_id)
-        .join(m, m.id == st.record_id)
-        .where(
-            st.record_type == rt.key,
-            func.instr(func.lower(st.body), needle.lower()) > 0,
-            m.archived.is_(False),
-        )
-        .order_by(st.record_id.desc())
+        select(m.id)
+        .where(m.archived.is_(False), _text_probe(rt, needle))
+        .order_by(m.id.desc())
         .limit(limit)
     )
     if floor is not None:
-        probe = probe.where(st.record_id > floor)
+        probe = probe.where(m.id > floor)
     ids = list(session.execute(probe).scalars())
     if len(ids) < limit and floor is not None:
         return None  # older records may hold more hits

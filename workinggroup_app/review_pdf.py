@@ -137,8 +137,19 @@ def export_review(
     tmp = Path(tmp_name)
     try:
         pages = render_review(dash, tmp, progress=progress)
-        if audience == "bilateral":
-            _record_export(db, actor, target, pages)
+        if audience == "bilateral":  # the counterpart-facing review leaves a trace
+            audit.record(
+                db,
+                actor=actor.username,
+                action="export",
+                changes={
+                    "audience": audience,
+                    "format": "pdf",
+                    "report": "review",
+                    "file": target.name,
+                    "pages": pages,
+                },
+            )
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -146,23 +157,6 @@ def export_review(
     return ReviewReport(
         target, pages, audience, len(dash.all_figures()), time.perf_counter() - started
     )
-
-
-def _record_export(db: Database, actor: Actor, target: Path, pages: int) -> None:
-    """One audit event per counterpart-facing review: who, when, which file."""
-    with db.sessions() as session, session.begin():
-        audit.append(
-            session,
-            actor=actor.username,
-            action="export",
-            changes={
-                "audience": "bilateral",
-                "format": "pdf",
-                "report": "review",
-                "file": target.name,
-                "pages": pages,
-            },
-        )
 
 
 # --- drawing ------------------------------------------------------------------------------------
