@@ -549,11 +549,14 @@ class Services:
 
         def work(session: Session) -> Change:
             ids = []
+            events: list[dict[str, Any]] = []
             for record_id, version in items:
                 self._transition_one(
-                    session, rt, record_id, target, comment, version, outcome, None, False
+                    session, rt, record_id, target, comment, version, outcome, None, False, events
                 )
                 ids.append(record_id)
+            # every event at the end, at once: the chain lock is not held while items load
+            audit.append_many(session, events)
             return Change(rt.key, "transition", tuple(ids), "", 0, ("status",))
 
         return self._run(work)
@@ -569,7 +572,10 @@ class Services:
         outcome: str | None,
         duplicate_of: str | int | None,
         note_releasable: bool,
+        events: list[dict[str, Any]] | None = None,
     ) -> Change:
+        """Move one record; its audit event is appended, or added to ``events`` for the
+        caller to append with the others (the chain lock is taken by the last write)."""
         wf = rt.workflow
         if wf is None:
             raise TransitionError(
@@ -642,15 +648,18 @@ class Services:
         )
         if clean_comment:
             changes["comment"] = [None, clean_comment]
-        audit.append(
-            session,
-            actor=self.actor.username,
-            action="transition",
-            record_type=rt.key,
-            record_id=obj.id,
-            reference=obj.reference,
-            changes=changes,
-        )
+        event = {
+            "actor": self.actor.username,
+            "action": "transition",
+            "record_type": rt.key,
+            "record_id": obj.id,
+            "reference": obj.reference,
+            "changes": changes,
+        }
+        if events is None:
+            audit.append(session, **event)
+        else:
+            events.append(event)
         session.flush()
         return Change(rt.key, "transition", (obj.id,), obj.reference, obj.version, tuple(changes))
 
