@@ -31,3 +31,40 @@ def test_bench_startup_signs_in_and_paints_a_list(pg_url, monkeypatch):
     monkeypatch.setattr(bench, "STARTUP_TIMEOUT_S", 60)
     times = bench.signed_in_startup(pg_url, 1)
     assert 0 < times["main"] <= times["list"] < 60
+
+
+def test_bench_analyses_a_freshly_seeded_database_once(pg_url, capsys):
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    db = open_database(pg_url)
+    try:
+        demo.seed(db, scale=2000)
+    finally:
+        db.dispose()  # the seeding sessions end: their table statistics reach the server
+    engine = create_engine(pg_url)
+
+    def analysed_and_live() -> tuple[object, int]:
+        with engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT coalesce(last_analyze, last_autoanalyze), n_live_tup "
+                    "FROM pg_stat_user_tables WHERE relname = 'action_item'"
+                )
+            ).one()
+            return row[0], row[1]
+
+    try:
+        deadline = time.monotonic() + 15
+        while analysed_and_live()[1] < 2000 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if analysed_and_live()[0] is not None:
+            pytest.skip("the server analysed the table by itself (autovacuum on)")
+        bench.ensure_pg_statistics(pg_url)
+        assert "VACUUM (ANALYZE)" in capsys.readouterr().out
+        assert analysed_and_live()[0] is not None
+        bench.ensure_pg_statistics(pg_url)  # current statistics: nothing to do
+        assert capsys.readouterr().out == ""
+    finally:
+        engine.dispose()
