@@ -129,9 +129,12 @@ def text_filter(session: Session, rt: RecordType, text: str) -> ColumnElement[bo
     st = models.SearchText
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and len(needle) >= 3:
+        # Start from the index's matches and look each up by id: compared as an expression,
+        # record_type keeps SQLite from walking every search row of the type instead (at 1M
+        # items 5 ms instead of 100 ms for a rare text, 0.3 s instead of 4 s for a common one).
         sub = select(st.record_id).where(
-            st.record_type == rt.key,
             st.id.in_(_fts_select(_fts_query(needle))),
+            (st.record_type + "") == rt.key,
         )
     elif dialect == "sqlite":
         sub = select(st.record_id).where(
@@ -144,7 +147,9 @@ def text_filter(session: Session, rt: RecordType, text: str) -> ColumnElement[bo
     return rt.model.id.in_(sub)
 
 
-# How many rows, in list order, a text filter first checks one by one (see ``_probe_page``).
+# How many rows, in list order, a text filter checks one by one (see ``_probe_page``): a
+# first glance, then at most PROBE_ROWS.
+FIRST_PROBE_ROWS = 1_000
 PROBE_ROWS = 20_000
 
 
@@ -422,6 +427,11 @@ def _probe_page(
     ``PROBE_ROWS`` rows of the list without the text filter (read in index order) are checked
     one by one; when they hold the page, those are exactly the page's rows. Otherwise (a rare
     text) None, and the caller's query, which starts from the few matches, is the fast one.
+
+    The first ``FIRST_PROBE_ROWS`` rows settle a common text; their share of matches tells
+    whether the larger window can hold the page. A text the trigram index can answer that
+    matches too seldom for that goes to the index at once (a typo, a rare name, a word
+    with no match at all: the probe of 20,000 rows would be wasted).
     """
     needle = spec.text.strip()
     if (
@@ -437,8 +447,20 @@ def _probe_page(
     plain = spec.with_(text="")
     segments, exprs = _segments(session, plain, columns, False)
     first = segments[0]
-    window = first.with_only_columns(m.id).limit(PROBE_ROWS)
-    page = first.where(m.id.in_(window), _text_probe(rt, needle)).offset(offset).limit(limit)
+    ids = first.with_only_columns(m.id)
+    wanted = offset + limit
+    glance = ids.where(m.id.in_(ids.limit(FIRST_PROBE_ROWS)), _text_probe(rt, needle))
+    hits = list(session.execute(glance).scalars())
+    if len(hits) >= wanted:
+        page = first.where(m.id.in_(hits[offset:wanted]))
+    else:
+        # rows to check for the page at the share of matches seen so far (half again, to
+        # be safe); none at all seen: as good as rare
+        needed = wanted * FIRST_PROBE_ROWS * 3 // (2 * len(hits)) if hits else PROBE_ROWS + 1
+        if needed > PROBE_ROWS and len(needle) >= 3:
+            return None
+        window = ids.limit(min(needed, PROBE_ROWS))
+        page = first.where(m.id.in_(window), _text_probe(rt, needle)).offset(offset).limit(limit)
     rows = session.execute(page).all()
     if len(rows) < limit:
         return None

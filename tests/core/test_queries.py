@@ -464,6 +464,43 @@ def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(
     assert len(fast[0]) == 60  # the page was full, so the top-of-list path served it
 
 
+@pytest.mark.parametrize(("first", "most"), [(10, 2_000), (50, 400), (2_000, 2_000), (10, 60)])
+def test_probe_windows_of_any_size_give_the_pages_of_the_full_match_query(
+    db, monkeypatch, first, most
+):
+    """The text filter first glances at a few rows, then at as many as the share of matches
+    seen says the page needs, else it asks the index: whichever path serves a page (common,
+    middling and rare texts; none at all), the rows are those of the full match query."""
+    w = World(db)
+    for i in range(300):
+        word = "common" if i % 3 else "middling" if i % 15 == 0 else "plain"
+        w.make(
+            "action_item",
+            title_en=f"{word} {'rarebird ' if i % 97 == 5 else ''}item {i:03d}",
+            title_zh=f"{'罕见 ' if i % 97 == 5 else ''}事项 {i:03d}",
+            owner_side="US",
+            due_date=date(2026, 1, 1 + i % 28).isoformat(),
+        )
+    specs = [
+        ListSpec("action_item", text=text, sort=sort, descending=True)
+        for text in ("common", "middling", "rarebird", "罕见", "mm", "nowhere at all")
+        for sort in (None, "title_en")
+    ]
+    monkeypatch.setattr(queries, "FIRST_PROBE_ROWS", first)
+    monkeypatch.setattr(queries, "PROBE_ROWS", most)
+    with db.session() as s:
+        fast = {
+            (n, offset): [r.id for r in queries.list_rows(s, spec, offset, 20)]
+            for n, spec in enumerate(specs)
+            for offset in (0, 20)
+        }
+    monkeypatch.setattr(queries, "PROBE_ROWS", 0)  # every page through the full match set
+    with db.session() as s:
+        for (n, offset), ids in fast.items():
+            assert [r.id for r in queries.list_rows(s, specs[n], offset, 20)] == ids, specs[n]
+    assert len(fast[(0, 20)]) == 20 and len(fast[(4, 0)]) == 4 and fast[(10, 0)] == []
+
+
 @pytest.mark.parametrize("probe_rows", [5, 40, 2_000])
 def test_global_search_from_the_newest_records_equals_the_full_match_query(
     db, monkeypatch, probe_rows

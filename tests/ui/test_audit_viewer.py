@@ -145,5 +145,5 @@ def test_verify_reports_a_tampered_event(viewer, ctx, db, qtbot):
 
 def test_new_changes_appear_without_reopening(viewer, ctx, qtbot):
     ctx.ops.run(lambda: ctx.services.create("case", {"title_en": "New", "title_zh": "新"}))
-    qtbot.waitUntil(lambda: viewer.model.rowCount() == 5, timeout=3000)
+    qtbot.waitUntil(lambda: viewer.model.rowCount() == 5, timeout=10000)
     assert viewer.model.index(0, COL_ACTOR).data() == "tester"

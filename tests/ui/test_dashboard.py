@@ -75,7 +75,7 @@ def test_clicking_a_bar_opens_the_list_of_exactly_its_records(qtbot, db, world, 
             figure = chart.bars[si][ci]
             if figure is None or not figure.value or figure.value < 3:
                 continue  # too thin to aim at
-            with qtbot.waitSignal(panel.open_list, timeout=2000) as blocker:
+            with qtbot.waitSignal(panel.open_list, timeout=10000) as blocker:
                 qtbot.mouseClick(
                     panel.viewport(), Qt.MouseButton.LeftButton, pos=panel.bar_position(si, ci)
                 )

@@ -98,7 +98,7 @@ def test_it_locks_after_the_idle_minutes_and_input_restarts_the_count(lock, wind
     lock.clock.now += 29 * 60
     lock.watcher.check()
     assert not lock.is_locked
-    with qtbot.waitSignal(lock.locked, timeout=1000):
+    with qtbot.waitSignal(lock.locked, timeout=10000):
         lock.clock.now += 60 + 1
         lock.watcher.check()
     assert lock.is_locked
@@ -110,7 +110,7 @@ def test_the_timer_checks_by_itself(window, db, actor, qtbot):
     il = IdleLock(window, db, actor, minutes=1, clock=clock, check_interval_ms=10)
     try:
         clock.now += 61
-        with qtbot.waitSignal(il.locked, timeout=2000):
+        with qtbot.waitSignal(il.locked, timeout=10000):
             pass
         assert il.is_locked
     finally:
@@ -159,7 +159,7 @@ def test_the_right_password_brings_everything_back_with_focus(lock, window, db, 
     qtbot.waitUntil(window.title_edit.hasFocus)
     lock.lock()
     overlay = overlay_of(window)
-    with qtbot.waitSignal(lock.unlocked, timeout=2000) as got:
+    with qtbot.waitSignal(lock.unlocked, timeout=10000) as got:
         unlock_with(qtbot, overlay, PW)
     assert got.args[0].username == "ada" and got.args[0].role == "administrator"
     assert not lock.is_locked
@@ -225,7 +225,7 @@ def test_repeated_failures_lock_the_account_and_say_for_how_long(lock, window, q
 
 def test_sign_out_is_offered_on_the_overlay(lock, window, qtbot):
     lock.lock()
-    with qtbot.waitSignal(lock.sign_out_requested, timeout=1000):
+    with qtbot.waitSignal(lock.sign_out_requested, timeout=10000):
         qtbot.mouseClick(overlay_of(window).sign_out_button, Qt.MouseButton.LeftButton)
 
 

@@ -195,7 +195,7 @@ def test_link_picker_types_ahead_and_links_list_adds_and_removes(qtbot, rctx, wo
     picker.edit.clear()
     picker.edit.setFocus()
     qtbot.keyClicks(picker.edit, "drug")
-    qtbot.waitUntil(lambda: picker.completer.popup().isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: picker.completer.popup().isVisible(), timeout=10000)
     assert [label.split(" — ")[0] for _id, label in picker.options()] == ["DEA"]
     popup = picker.completer.popup()
     popup.setCurrentIndex(popup.model().index(0, 0))
@@ -300,7 +300,7 @@ def _next_focusable(widget):
 def test_ctrl_s_saves_and_esc_reverts_after_asking(qtbot, rctx, world, open_view, monkeypatch):
     view = open_view("case", world.ids["case"])
     view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow, timeout=3000)  # shortcuts need an active window
+    qtbot.waitUntil(view.isActiveWindow, timeout=10000)  # shortcuts need an active window
     edit = view.form.editors["title_en"].edit
     edit.setFocus()
     edit.selectAll()

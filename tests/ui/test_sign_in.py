@@ -48,7 +48,7 @@ def test_first_run_creates_the_administrator_from_the_keyboard(db, qtbot):
     qtbot.keyClicks(QApplication.focusWidget(), PW)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Tab)
     qtbot.keyClicks(QApplication.focusWidget(), PW)
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
         qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
     assert dialog.actor.username == "ada" and dialog.actor.role == "administrator"
     assert not users.first_run_needed(db)
@@ -102,7 +102,7 @@ def test_sign_in_from_the_keyboard(db, admin, qtbot):
     qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is dialog.password
     qtbot.keyClicks(QApplication.focusWidget(), PW)
-    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10000):
         qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.actor.username == "ada"
     ev = last_event(db)
