@@ -382,7 +382,7 @@ class RecordListModel(QAbstractTableModel):
                 then(extra)
 
         self._set_loading(True)
-        self.runner.run(first_page, on_success=rows_arrived)
+        self.runner.run(first_page, on_success=rows_arrived, lane="view")
 
     def _grow_to(self, total: int) -> None:
         """The count landed: extend (or, if rows vanished meanwhile, reset) the list."""
@@ -498,7 +498,7 @@ class RecordListModel(QAbstractTableModel):
                     self.index(first, 0), self.index(last, len(self._columns) - 1)
                 )
 
-        self.runner.run(work, on_success=landed)
+        self.runner.run(work, on_success=landed, lane="view")
 
     def _defer(self, number: int) -> bool:
         """Whether painting should not wait for this page: the rows' query was slow, or the

@@ -1,7 +1,9 @@
 """The one op runner: every service call that writes or may be slow goes through here.
 
 Work runs on one background thread (database work is serialised, as in Anki's task
-manager); results come back on the UI thread. Expected errors (DomainError) go to the
+manager); results come back on the UI thread. Reads of the rows on screen (a list's
+page, global search) take a second lane of their own, so they never queue behind a slow
+count or a dashboard refresh; every write stays on the first lane, in order. Expected errors (DomainError) go to the
 caller's ``on_failure`` or to a message box; anything else reaches the error dialog.
 A result that is a ``Change`` (or a list of them) is announced on ``changed`` so every
 view can decide whether to refresh.
@@ -103,8 +105,10 @@ class OpRunner(QObject):
         lang: Callable[[], str] = lambda: "en",
     ) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
+        self.pool = QThreadPool(self)  # writes and long reads, one at a time, in order
         self.pool.setMaxThreadCount(1)
+        self.view_pool = QThreadPool(self)  # short reads of what is on screen (lane="view")
+        self.view_pool.setMaxThreadCount(1)
         self._parent = parent
         self._signals = _Signals(self)
         self._signals.finished.connect(self._finished)
@@ -130,9 +134,13 @@ class OpRunner(QObject):
         on_failure: Callable[[DomainError], bool | None] | None = None,
         progress_label: str | None = None,
         parent: QWidget | None = None,
+        lane: str = "main",
     ) -> None:
         """Run ``fn`` off the UI thread. With ``progress_label`` it gets a Progress argument
-        and a progress dialog with Cancel is shown."""
+        and a progress dialog with Cancel is shown. ``lane="view"``: a short read of rows
+        about to be shown (never a write), run beside whatever the main lane is doing."""
+        if lane not in ("main", "view"):
+            raise ValueError(f"unknown lane {lane!r}")
         number = next(self._numbers)
         dialog: QProgressDialog | None = None
         job_fn: Callable[[], Any] = fn
@@ -188,7 +196,8 @@ class OpRunner(QObject):
         self._live[number] = _Pending(job_fn, finished, on_progress)
         if len(self._live) == 1:
             self.busy_changed.emit(True)
-        self.pool.start(_Job(number, job_fn, self._signals))
+        pool = self.view_pool if lane == "view" else self.pool
+        pool.start(_Job(number, job_fn, self._signals))
 
     @Slot(int, int, int, str)
     def _progressed(self, number: int, done: int, total: int, text: str) -> None:
@@ -218,6 +227,7 @@ class OpRunner(QObject):
 
         deadline = QDeadlineTimer(timeout_ms)
         while self._pending and not deadline.hasExpired():
-            self.pool.waitForDone(20)
+            self.pool.waitForDone(10)
+            self.view_pool.waitForDone(10)
             QCoreApplication.processEvents()
         return not self._pending

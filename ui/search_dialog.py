@@ -8,8 +8,9 @@ for 1-2 characters, so short Chinese words such as 走私 are found too).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,6 +77,8 @@ class SearchDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.summary)
 
+        self._searches = 0  # numbers the searches: only the latest one's hits are shown
+        self._landed = 0  # the newest search that has come back
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -92,22 +95,51 @@ class SearchDialog(QDialog):
         self.query.selectAll()
 
     def flush(self) -> None:
+        """Search now for what is typed and wait for the hits (tests, Enter)."""
         if self._debounce.isActive():
             self._debounce.stop()
             self.run_search()
+        deadline = QDeadlineTimer(30_000)
+        while self._landed < self._searches and not deadline.hasExpired():
+            self.ctx.ops.view_pool.waitForDone(10)
+            QCoreApplication.processEvents()
 
     def run_search(self) -> None:
+        """Search off the UI thread (a rare short text reads every record); typing on makes
+        a search still running moot: only the latest one's hits are shown."""
         text = self.query.text().strip()
-        self.results.clear()
-        self.hit_count = 0
+        self._searches += 1
+        number = self._searches
         if not text:
+            self._landed = number
+            self.results.clear()
+            self.hit_count = 0
             self.summary.setText("")
             return
-        try:
-            with self.ctx.db.session() as s:
-                found = queries.search(s, text, per_type=PER_TYPE)
-        except Exception:
-            log.exception("search failed for %r", text)
+        self.summary.setText(self.tr("Searching…"))
+        db, latest = self.ctx.db, lambda: self._searches
+
+        def work() -> Any:
+            if number != latest():
+                return None  # typed on before it started
+            try:
+                with db.session() as s:
+                    return queries.search(s, text, per_type=PER_TYPE)
+            except Exception:
+                log.exception("search failed for %r", text)
+                return False
+
+        def landed(found: Any) -> None:
+            self._landed = max(self._landed, number)
+            if number == self._searches and found is not None:
+                self._show(text, found)
+
+        self.ctx.ops.run(work, on_success=landed, lane="view")
+
+    def _show(self, text: str, found: dict[str, list[queries.Hit]] | bool) -> None:
+        self.results.clear()
+        self.hit_count = 0
+        if isinstance(found, bool):
             self.summary.setText(self.tr("The search failed; see the log file."))
             return
         bold = QFont(self.results.font())

@@ -1637,6 +1637,10 @@
         <translation>标题</translation>
     </message>
     <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
         <source>The search failed; see the log file.</source>
         <translation>搜索失败；请查看日志文件。</translation>
     </message>

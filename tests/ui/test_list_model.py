@@ -210,3 +210,24 @@ def test_pages_of_a_slow_list_are_read_in_the_background(ctx, dataset, qtbot):
         ctx.ops.wait()
     assert changed.args[0].row() == 2
     assert index.data() in dataset.refs.values()
+
+
+def test_a_list_shows_its_rows_while_slow_work_holds_the_main_lane(ctx, dataset, qtbot):
+    """A count or a dashboard refresh that takes long must not hold up the rows a user
+    asked for: the page read takes the runner's second lane."""
+    import threading
+
+    model = RecordListModel(ctx.db, "referral", runner=ctx.ops)
+    ctx.ops.wait()
+    gate = threading.Event()
+    ctx.ops.run(lambda: gate.wait(20))  # the main lane, busy until released
+    try:
+        model.request_spec(ListSpec("referral", text="money"))
+        qtbot.waitUntil(lambda: not model.loading, timeout=10000)
+        assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())] == [
+            dataset.ids["r_launder"]
+        ]
+    finally:
+        gate.set()
+    ctx.ops.wait()
+    assert model.rowCount() == 1 and not model.counting
