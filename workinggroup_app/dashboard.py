@@ -370,9 +370,11 @@ class _Counter:
         return q if extra is None else q.where(extra)
 
     def _ids(self, spec: ListSpec, extra: Any) -> tuple[int, ...]:
+        # sorted here, not in SQL: an ORDER BY id makes SQLite walk the whole table by id
+        # instead of using the condition's index (referrals answered since the last
+        # meeting at 1M: 34 ms instead of 2 ms)
         q = self._narrowed(spec, lambda c: c, extra)
-        key = q.selected_columns[0]
-        return tuple(self.session.execute(q.order_by(key).limit(IDS_LIMIT + 1)).scalars())
+        return tuple(sorted(self.session.execute(q.limit(IDS_LIMIT + 1)).scalars()))
 
     def figure(
         self,
