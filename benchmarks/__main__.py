@@ -169,8 +169,8 @@ def ensure_pg_statistics(url: str) -> None:
             if stale:
                 autovacuum = conn.exec_driver_sql("SHOW autovacuum").scalar()
                 print(
-                    f"VACUUM (ANALYZE): {', '.join(stale)} without current statistics "
-                    f"(autovacuum {autovacuum})…",
+                    f"VACUUM (ANALYZE) {engine.url.database}: {', '.join(stale)} without "
+                    f"current statistics (autovacuum {autovacuum})…",
                     flush=True,
                 )
                 started = time.perf_counter()
