@@ -164,7 +164,9 @@ class Watch(QObject):
 watch = Watch()
 app.installEventFilter(watch)
 from ui.app import run
-sys.exit(run(database_url=sys.argv[1], demo=False, lang="en", argv=sys.argv))
+# started as the installed command starts it (its parser and error handling included)
+from workinggroup_app.cli import main
+sys.exit(main(["--database-url", sys.argv[1], "--lang", "en"]))
 """
 
 

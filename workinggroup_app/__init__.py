@@ -3,9 +3,19 @@
 This package never imports Qt; the desktop interface lives in the top-level ``ui`` package.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-try:
-    __version__ = version("workinggroup-app")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+
+def __getattr__(name: str) -> Any:
+    # ``__version__`` is read from the installed metadata when first asked for: importing
+    # importlib.metadata costs ~20 ms, which every start of the window would pay otherwise.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("workinggroup-app")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        found = "0.0.0+source"
+    globals()["__version__"] = found
+    return found

@@ -18,8 +18,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app import __version__
-
 ERROR = 1
 USAGE = 2
 LANGS = ("en", "zh_CN")
@@ -33,15 +31,28 @@ class UsageError(Exception):
 # --- parser ----------------------------------------------------------------------------------
 
 
+class _Version(argparse.Action):
+    """--version, read from the installed metadata only when asked (not at every start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kw: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kw)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kw: Any) -> None:
+        from workinggroup_app import __version__
+
+        print(f"workinggroup-app {__version__}", flush=True)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from workinggroup_app.fields import CLI_NAMES
+    from workinggroup_app.names import CLI_NAMES
 
     p = argparse.ArgumentParser(
         prog="workinggroup-app",
         description="Case management for the US side of the US-China counternarcotics "
         "working group. With no command, starts the desktop application.",
     )
-    p.add_argument("--version", action="version", version=f"workinggroup-app {__version__}")
+    p.add_argument("--version", action=_Version, help="show the version and exit")
     p.add_argument(
         "--database-url",
         metavar="URL",
@@ -500,11 +511,6 @@ def _guarded(
     fn: Callable[[], int], args: argparse.Namespace, parser: argparse.ArgumentParser
 ) -> int:
     """Run a command; expected errors become one line on stderr and an exit status."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
-    from workinggroup_app.backup import ServerDatabaseError
-    from workinggroup_app.errors import DomainError
-
     lang = args.lang or "en"
     try:
         return fn()
@@ -512,30 +518,48 @@ def _guarded(
         parser.print_usage(sys.stderr)
         _error(str(exc))
         return USAGE
-    except ServerDatabaseError as exc:
-        _error(exc.message(lang))
-        return USAGE
-    except DomainError as exc:
-        _error(exc.message(lang))
-        return ERROR
-    except KeyError as exc:
-        if not str(exc.args[0] if exc.args else "").startswith("unknown record type"):
-            raise
-        _error(str(exc.args[0]))
-        return USAGE
-    except ArgumentError as exc:
-        _error(f"invalid database URL: {exc}")
-        return USAGE
-    except OperationalError as exc:
-        _error(f"cannot use the database: {getattr(exc, 'orig', None) or exc}")
-        return ERROR
-    except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        _error(f"{exc.strerror or exc}{where}")
-        return ERROR
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except Exception as exc:
+        code = _expected(exc, lang)
+        if code is None:
+            raise
+        return code
+
+
+def _expected(exc: Exception, lang: str) -> int | None:
+    """The exit status of an expected error, after saying it on stderr; None otherwise.
+    (The database layer's errors are imported only now: starting the window must not wait
+    on importing it.)"""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from workinggroup_app.backup import ServerDatabaseError
+    from workinggroup_app.errors import DomainError
+
+    if isinstance(exc, ServerDatabaseError):
+        _error(exc.message(lang))
+        return USAGE
+    if isinstance(exc, DomainError):
+        _error(exc.message(lang))
+        return ERROR
+    if isinstance(exc, KeyError):
+        text = str(exc.args[0] if exc.args else "")
+        if not text.startswith("unknown record type"):
+            return None
+        _error(text)
+        return USAGE
+    if isinstance(exc, ArgumentError):
+        _error(f"invalid database URL: {exc}")
+        return USAGE
+    if isinstance(exc, OperationalError):
+        _error(f"cannot use the database: {getattr(exc, 'orig', None) or exc}")
+        return ERROR
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where}")
+        return ERROR
+    return None
 
 
 def _error(message: str) -> None:

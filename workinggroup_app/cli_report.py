@@ -19,7 +19,7 @@ import sys
 from datetime import date
 from typing import Any, TextIO
 
-from workinggroup_app import releasability
+from workinggroup_app.names import AUDIENCES
 
 OVERDUE_COLUMNS = (
     ("reference", "Reference", "编号"),
@@ -44,7 +44,7 @@ def add_commands(subparsers: Any) -> argparse.ArgumentParser:
     )
     review.add_argument(
         "--audience",
-        choices=releasability.AUDIENCES,
+        choices=AUDIENCES,
         default="internal",
         help="bilateral: only what the counterpart may see (recorded in the audit trail)",
     )
@@ -54,7 +54,7 @@ def add_commands(subparsers: Any) -> argparse.ArgumentParser:
 
     overdue = sub.add_parser("overdue", help="overdue action items, oldest first")
     overdue.add_argument("--format", choices=("text", "csv"), default="text")
-    overdue.add_argument("--audience", choices=releasability.AUDIENCES, default="internal")
+    overdue.add_argument("--audience", choices=AUDIENCES, default="internal")
     overdue.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     _today_option(overdue)
     overdue.set_defaults(func=cmd_overdue)

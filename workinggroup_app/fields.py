@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from workinggroup_app import models, validators
+from workinggroup_app import models, names, validators
 from workinggroup_app.workflows import WORKFLOWS, Workflow
 
 # Kinds of field: how it is stored, edited and validated.
@@ -510,17 +510,7 @@ RECORD_TYPES: dict[str, RecordType] = {
 BY_PREFIX: dict[str, RecordType] = {rt.prefix: rt for rt in RECORD_TYPES.values()}
 
 
-# Names used on the command line and in file names: "action-items", "entities"...
-CLI_NAMES: dict[str, str] = {
-    "cases": "case",
-    "referrals": "referral",
-    "action-items": "action_item",
-    "meetings": "meeting",
-    "entities": "entity",
-    "substances": "substance",
-    "agencies": "agency",
-    "contacts": "contact",
-}
+CLI_NAMES = names.CLI_NAMES  # "action-items" -> "action_item" (command line, file names)
 
 
 def record_type(key: str) -> RecordType:

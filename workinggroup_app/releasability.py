@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import aliased
 
-from workinggroup_app import models
+from workinggroup_app import models, names
 
 RELEASABLE = "releasable"
 US_ONLY = "us_only"
-AUDIENCES = ("bilateral", "internal")
+AUDIENCES = names.AUDIENCES
 
 # Parents whose marking a child inherits: record type -> [(fk column, parent model)].
 PARENTS: dict[str, list[tuple[str, type[models.RecordMixin]]]] = {

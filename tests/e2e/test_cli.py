@@ -97,6 +97,43 @@ def test_the_core_commands_never_import_qt(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path):
+    """Starting the application from its command shows the window first: the parser,
+    the version and the error handling must not pull in SQLAlchemy (~0.5 s) before it."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "class Watch(QObject):\n"
+        "    def eventFilter(self, obj, ev):\n"
+        "        if ev.type() == QEvent.Type.Paint and type(obj.window()).__name__ == 'MainWindow':\n"
+        "            heavy = sorted(m for m in ('sqlalchemy', 'alembic', 'reportlab',\n"
+        "                                       'importlib.metadata') if m in sys.modules)\n"
+        "            print('painted with', heavy, flush=True)\n"
+        "            app.removeEventFilter(self)\n"
+        "            QTimer.singleShot(0, lambda: sys.exit(0))\n"
+        "        return False\n"
+        "watch = Watch()\n"
+        "app.installEventFilter(watch)\n"
+        "from workinggroup_app import cli\n"
+        "cli.main(['--database-url', sys.argv[1], '--lang', 'en'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "WORKINGGROUP_DATA_DIR": str(tmp_path / "data"),
+            "WORKINGGROUP_LOG_DIR": str(tmp_path / "logs"),
+        },
+    )
+    assert "painted with []" in result.stdout, result.stdout + result.stderr
+
+
 def test_upgrade_and_current_on_a_fresh_file(cli, db_file):
     result = cli("db", "current")
     assert "current revision: none" in result.stdout
