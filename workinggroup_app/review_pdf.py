@@ -13,8 +13,8 @@
 - Headings are in English and Chinese, in the shipped WenQuanYi Micro Hei, registered by
   the meeting packet's ``ensure_font``; stored text reaches ReportLab only through
   ``textsafe.markup_escape`` (paragraphs) or ``textsafe.clean`` (chart labels, cells).
-- The file appears only when complete; a bilateral review is recorded in the audit trail
-  and needs the ``export_bilateral`` permission.
+- The file appears only when complete; every review is recorded in the audit trail (who,
+  which audience, file, pages); a bilateral one needs the ``export_bilateral`` permission.
 
 ReportLab is imported only when a review is made (start-up time matters).
 """
@@ -137,19 +137,18 @@ def export_review(
     tmp = Path(tmp_name)
     try:
         pages = render_review(dash, tmp, progress=progress)
-        if audience == "bilateral":  # the counterpart-facing review leaves a trace
-            audit.record(
-                db,
-                actor=actor.username,
-                action="export",
-                changes={
-                    "audience": audience,
-                    "format": "pdf",
-                    "report": "review",
-                    "file": target.name,
-                    "pages": pages,
-                },
-            )
+        audit.record(  # every export leaves a trace, as CSV, XLSX and packets do
+            db,
+            actor=actor.username,
+            action="export",
+            changes={
+                "audience": audience,
+                "format": "pdf",
+                "report": "review",
+                "file": target.name,
+                "pages": pages,
+            },
+        )
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -113,7 +113,7 @@ def test_user_text_is_printed_as_written_never_read_as_markup(world, tmp_path):
     assert "REF-HOSTILE <img src='/etc/passwd'/> a<b & c </b> name<foo@bar.com> 恶意标题" in text
 
 
-def test_a_bilateral_review_needs_the_permission_and_is_audited(world, tmp_path):
+def test_a_bilateral_review_needs_the_permission_and_every_review_is_audited(world, tmp_path):
     db, _ids = world
     liaison = Actor("lee", "liaison")
     with pytest.raises(PermissionDenied):
@@ -126,8 +126,10 @@ def test_a_bilateral_review_needs_the_permission_and_is_audited(world, tmp_path)
             select(models.AuditEvent).where(models.AuditEvent.action == "export")
         ).scalars()
         exports = [(e.actor, e.changes) for e in events]
-    assert len(exports) == 1
-    assert exports[0][0] == "alice" and '"report": "review"' in exports[0][1]
+    assert len(exports) == 2  # the refused one left no event; the internal one did
+    assert exports[0][0] == "lee" and '"audience": "internal"' in exports[0][1]
+    assert exports[1][0] == "alice" and '"audience": "bilateral"' in exports[1][1]
+    assert all('"report": "review"' in changes for _actor, changes in exports)
 
 
 def test_a_cancelled_review_leaves_no_file(world, tmp_path):
