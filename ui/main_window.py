@@ -727,7 +727,12 @@ class MainWindow(QMainWindow):
         )
         if isinstance(dialog, PreferencesDialog):
             dialog.language_changed.connect(self._language_chosen)
+            dialog.idle_minutes_changed.connect(self._idle_minutes_chosen)
         return dialog
+
+    def _idle_minutes_chosen(self, minutes: int) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.set_minutes(max(0, minutes))
 
     def _language_chosen(self, code: str) -> None:
         for c, action in self.language_actions.items():

@@ -1,9 +1,11 @@
-"""Preferences: the interface language (English, Simplified Chinese, or the system's).
+"""Preferences: the interface language (English, Simplified Chinese, or the system's) and
+how long the window may sit idle before it locks.
 
 The choice is stored in QSettings through the settings registry (``ui.settings.LANGUAGE``;
 "" means "follow the system locale"). It takes effect the next time the application
 starts: the open window, its tabs and any unsaved edits stay exactly as they are, so
 choosing a language never loses work. ``--lang`` on the command line still wins.
+The idle time (``ui.settings.IDLE_MINUTES``; 0 = never) applies at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QMessageBox,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,12 +33,14 @@ if TYPE_CHECKING:
 
 # Each language is named in its own script, as language menus usually do.
 LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("zh_CN", "中文（简体）"))
+MAX_IDLE_MINUTES = 8 * 60  # a working day
 
 
 class PreferencesDialog(QDialog):
     """Edit the preferences; ``language_changed(code)`` after a different one is saved."""
 
     language_changed = Signal(str)
+    idle_minutes_changed = Signal(int)  # saved; 0 = never lock by itself
 
     def __init__(
         self, ctx: AppContext | None, settings: Settings, parent: QWidget | None = None
@@ -67,10 +72,25 @@ class PreferencesDialog(QDialog):
         )
         note.setWordWrap(True)
 
+        self.idle_spin = QSpinBox(self)
+        self.idle_spin.setRange(0, MAX_IDLE_MINUTES)
+        self.idle_spin.setSuffix(self.tr(" minutes"))
+        self.idle_spin.setSpecialValueText(self.tr("Never"))
+        self.idle_spin.setValue(max(0, min(settings.get(opts.IDLE_MINUTES), MAX_IDLE_MINUTES)))
+        self.idle_spin.setToolTip(
+            self.tr(
+                "Without keyboard or mouse input for this long, the window hides the records "
+                "and asks for the password again; unsaved edits are kept."
+            )
+        )
+
         form = QFormLayout()
         label = QLabel(self.tr("&Language:"), self)
         label.setBuddy(self.language_combo)
         form.addRow(label, self.language_combo)
+        idle_label = QLabel(self.tr("Lock when &idle for:"), self)
+        idle_label.setBuddy(self.idle_spin)
+        form.addRow(idle_label, self.idle_spin)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -99,6 +119,10 @@ class PreferencesDialog(QDialog):
         return system_language()
 
     def accept(self) -> None:
+        minutes = self.idle_spin.value()
+        if minutes != self.settings.get(opts.IDLE_MINUTES):
+            self.settings.set(opts.IDLE_MINUTES, minutes)
+            self.idle_minutes_changed.emit(minutes)
         code = self.chosen_language()
         if code:
             self.settings.set(opts.LANGUAGE, code)

@@ -1411,8 +1411,24 @@
         <translation>新语言将在下次启动程序时生效。已打开的记录和未保存的更改保持不变。</translation>
     </message>
     <message>
+        <source> minutes</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>Without keyboard or mouse input for this long, the window hides the records and asks for the password again; unsaved edits are kept.</source>
+        <translation>在此时间内没有键盘或鼠标操作时，窗口将隐藏记录并再次要求输入密码；未保存的编辑会保留。</translation>
+    </message>
+    <message>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Lock when &amp;idle for:</source>
+        <translation>空闲多久后锁定(&amp;I)：</translation>
     </message>
     <message>
         <source>Language</source>

@@ -288,3 +288,43 @@ def test_the_real_main_window_with_an_unsaved_record(ctx, dataset, settings, db,
         il.stop()
         view.revert_changes(ask=False)
         ctx.ops.wait()
+
+
+def test_preferences_set_the_idle_minutes_and_the_running_lock_follows(
+    ctx, dataset, settings, db, qtbot
+):
+    from ui.main_window import MainWindow
+    from ui.preferences import PreferencesDialog
+
+    users.create_first_administrator(db, "ada", PW)
+    ctx.actor = users.authenticate(db, "ada", PW)
+    win = MainWindow(ctx, settings)
+    qtbot.addWidget(win)
+    win.show()
+    lock = win.start_idle_lock(settings.get(IDLE_MINUTES))
+    assert lock is not None and lock.watcher.minutes == 30
+    try:
+        dialog = win.open_preferences()
+        assert isinstance(dialog, PreferencesDialog)
+        assert dialog.idle_spin.value() == 30
+        dialog.idle_spin.clear()
+        qtbot.keyClicks(dialog.idle_spin, "5")
+        dialog.accept()
+        assert settings.get(IDLE_MINUTES) == 5  # kept for the next start
+        assert lock.watcher.minutes == 5  # and the running lock counts 5 minutes now
+        dialog = win.open_preferences()
+        assert isinstance(dialog, PreferencesDialog)
+        dialog.idle_spin.setValue(0)
+        assert dialog.idle_spin.text() == "Never"
+        dialog.accept()
+        assert settings.get(IDLE_MINUTES) == 0 and lock.watcher.minutes == 0
+        dialog = win.open_preferences()
+        assert isinstance(dialog, PreferencesDialog)
+        dialog.idle_spin.clear()
+        qtbot.keyClicks(dialog.idle_spin, "99999")  # beyond a working day: not accepted
+        assert dialog.idle_spin.value() <= 8 * 60
+        dialog.reject()
+        assert settings.get(IDLE_MINUTES) == 0  # Cancel changes nothing
+    finally:
+        lock.stop()
+        ctx.ops.wait()
