@@ -14,9 +14,11 @@ rows are greyed AND say "(archived)".
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +34,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ui import icons
@@ -164,6 +167,41 @@ def display_value(f: FieldDef, value: Any, lang: str = "en") -> str:
 # --- the model ------------------------------------------------------------------------------
 
 
+class _Counting:
+    """The count being read on the runner's thread, so that a newer request can stop it.
+
+    Counting a common text at a million rows takes seconds; once the user has typed on,
+    nobody wants that number, and the runner's main lane (where saves queue) should not
+    wait for it. ``interrupt_older`` asks the database to stop the statement (SQLite's
+    ``interrupt``, psycopg's ``cancel``); the count then fails and is dropped as moot."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: tuple[int, Any] | None = None  # (generation, DBAPI connection)
+
+    @contextmanager
+    def running(self, generation: int, session: Session) -> Iterator[None]:
+        connection = session.connection().connection.dbapi_connection
+        with self._lock:
+            self._running = (generation, connection)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running = None
+
+    def interrupt_older(self, generation: int) -> bool:
+        with self._lock:
+            if self._running is None or self._running[0] >= generation:
+                return False
+            connection = self._running[1]
+            stop = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)
+            if stop is None:
+                return False
+            stop()
+            return True
+
+
 def same_rows(a: ListSpec, b: ListSpec) -> bool:
     """Whether two specs select the same rows (they may differ in order)."""
     return a.with_(sort=None, descending=False) == b.with_(sort=None, descending=False)
@@ -219,6 +257,7 @@ class RecordListModel(QAbstractTableModel):
         self.loading = False
         self.counting = False
         self._generation = 0
+        self._counting = _Counting()
         if runner is None:
             self._recount()
         else:
@@ -275,6 +314,7 @@ class RecordListModel(QAbstractTableModel):
         when only the order changes), pages on demand."""
         self._check(spec)
         self._generation += 1  # a pending background read is now outdated
+        self._counting.interrupt_older(self._generation)
         keep = (
             self._count
             if self._counted and same_rows(spec, self._spec) and not self._failed
@@ -319,6 +359,7 @@ class RecordListModel(QAbstractTableModel):
             return
         self._generation += 1
         generation = self._generation
+        self._counting.interrupt_older(generation)  # a count for older rows is moot now
         keep = (
             self._count
             if not force
@@ -346,7 +387,13 @@ class RecordListModel(QAbstractTableModel):
             if generation != self._generation:
                 return None
             with db.session() as s:
-                total = queries.count_rows(s, spec)
+                try:
+                    with self._counting.running(generation, s):
+                        total = queries.count_rows(s, spec)
+                except DBAPIError:
+                    if generation != self._generation:
+                        return None  # stopped by a newer request: nobody wants it
+                    raise
                 extra = also(s) if also is not None else None
             return generation, total, extra
 
@@ -403,6 +450,7 @@ class RecordListModel(QAbstractTableModel):
 
     def _reload_now(self, spec: ListSpec) -> None:
         self._generation += 1
+        self._counting.interrupt_older(self._generation)
         self._wanted = spec
         self.beginResetModel()
         self._spec = spec

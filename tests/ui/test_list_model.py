@@ -231,3 +231,40 @@ def test_a_list_shows_its_rows_while_slow_work_holds_the_main_lane(ctx, dataset,
         gate.set()
     ctx.ops.wait()
     assert model.rowCount() == 1 and not model.counting
+
+
+def test_a_count_nobody_wants_any_more_is_stopped(ctx, dataset, qtbot, monkeypatch):
+    """Typing on while a long count runs: the old count is interrupted in the database, so
+    the runner's main lane (where saves wait) is free again at once."""
+    import time as _time
+
+    from sqlalchemy import text
+
+    from workinggroup_app import queries as q
+
+    real_count = q.count_rows
+    started: list[float] = []
+
+    def slow_count(session, spec):
+        if spec.include_archived:  # a count that would take minutes
+            started.append(_time.perf_counter())
+            session.execute(
+                text(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                    "WHERE i < 2000000000) SELECT count(*) FROM n"
+                )
+            ).scalar_one()
+        return real_count(session, spec)
+
+    monkeypatch.setattr(q, "count_rows", slow_count)
+    model = RecordListModel(ctx.db, "referral", runner=ctx.ops, page_size=1)
+    ctx.ops.wait()
+    model.request_spec(ListSpec("referral", include_archived=True))  # needs a count
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)  # the slow count is running
+    model.request_spec(ListSpec("referral", text="money"))
+    ctx.ops.wait(timeout_ms=15000)
+    assert _time.perf_counter() - started[0] < 10  # not minutes: it was stopped
+    assert model.spec.text == "money" and not model.counting
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())] == [
+        dataset.ids["r_launder"]
+    ]
