@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -249,6 +250,15 @@ class ActionItem(RecordMixin, Base):
         Index("ix_action_item_updated_at", "updated_at"),
         # sort by status (migration 0005): a page in (status, id) order without sorting
         Index("ix_action_item_status_id", "status", "id"),
+        # the list's default order over the records it shows (migration 0006): a page deep
+        # in it is found by stepping over index entries alone, not over table rows
+        Index(
+            "ix_action_item_due_live",
+            "due_date",
+            "id",
+            sqlite_where=text("archived IS 0"),
+            postgresql_where=text("archived IS false"),
+        ),
     )
 
 

@@ -405,7 +405,7 @@ def list_rows(
         wanted = limit - len(rows)
         if wanted <= 0:
             break
-        got = session.execute(segment.offset(skip).limit(wanted)).all()
+        got = _window(session, segment, spec, skip, wanted)
         if n + 1 < len(segments) and len(got) < wanted:
             # the rest comes from the next segment, past what is left of the offset
             size = skip + len(got) if got else _count(session, segment)
@@ -415,6 +415,21 @@ def list_rows(
     if reverse:
         out.reverse()
     return out
+
+
+# From this offset on, a page's ids are found first and only its rows are read in full.
+LEAN_SKIP = 1_000
+
+
+def _window(session: Session, q: Select[Any], spec: ListSpec, skip: int, limit: int) -> Any:
+    """``limit`` rows of the ordered query ``q`` after ``skip``. Deep in a long list the
+    database steps over every row before the page: first only their ids (no joined labels,
+    no computed columns, often the index alone), then the page's own rows in full."""
+    if skip < LEAN_SKIP:
+        return session.execute(q.offset(skip).limit(limit)).all()
+    m = record_type(spec.record_type).model
+    ids = list(session.execute(q.with_only_columns(m.id).offset(skip).limit(limit)).scalars())
+    return session.execute(q.where(m.id.in_(ids))).all() if ids else []
 
 
 def _probe_page(

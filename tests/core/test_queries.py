@@ -304,14 +304,22 @@ WINDOW_SORTS = {  # columns with ties and with no value, the default order (None
 }
 
 
+@pytest.mark.parametrize("lean_skip", [None, 0])
 @pytest.mark.parametrize("type_key", list(WINDOW_SORTS))
-def test_windows_and_reading_from_the_end_match_the_full_ordering(data, type_key):
+def test_windows_and_reading_from_the_end_match_the_full_ordering(
+    data, type_key, lean_skip, monkeypatch
+):
+    """Every window equals that slice of the whole ordering, read from the top or from the
+    end; with ``lean_skip`` 0 every window finds its ids first (the deep-page path)."""
     w, _ids = data
     with w.db.session() as s:
         for column in WINDOW_SORTS[type_key]:
             for descending in (False, True):
                 spec = ListSpec(type_key, sort=column, descending=descending, today=TODAY)
+                monkeypatch.setattr(queries, "LEAN_SKIP", 1_000_000)
                 full = [r.id for r in queries.list_rows(s, spec, 0, queries.MAX_LIMIT)]
+                if lean_skip is not None:
+                    monkeypatch.setattr(queries, "LEAN_SKIP", lean_skip)
                 total = queries.count_rows(s, spec)
                 assert total == len(full)
                 offsets = {
