@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -170,27 +173,79 @@ sys.exit(main(["--database-url", sys.argv[1], "--lang", "en"]))
 """
 
 
-def time_child(code: str, args: list[str], marks: tuple[str, ...]) -> dict[str, float]:
-    """Seconds from process launch until each printed mark."""
+def time_child(
+    code: str, args: list[str], marks: tuple[str, ...], timeout: float = 180.0
+) -> dict[str, float]:
+    """Seconds from process launch until each printed mark.
+
+    A child still running after ``timeout`` seconds (a dialog waiting for an answer nobody
+    gives, say) is killed, and the run stops with the marks it printed and the end of its
+    stderr instead of waiting for ever.
+    """
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     started = time.perf_counter()
+    deadline = started + timeout
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *args],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
         cwd=str(Path(__file__).resolve().parent.parent),
     )
+    assert proc.stdout is not None and proc.stderr is not None
+    # Both pipes are read by threads: stdout so that waiting for a line can time out,
+    # stderr so that a chatty child never blocks on a full pipe (and its end can be shown).
+    lines: queue.Queue[str | None] = queue.Queue()
+    stderr_tail: deque[str] = deque(maxlen=15)
+
+    def pump(stream: IO[str], put: Callable[[Any], None], end: bool) -> None:
+        for line in stream:
+            put(line)
+        if end:
+            put(None)
+
+    pumps = [
+        threading.Thread(target=pump, args=(proc.stdout, lines.put, True), daemon=True),
+        threading.Thread(target=pump, args=(proc.stderr, stderr_tail.append, False), daemon=True),
+    ]
+    for t in pumps:
+        t.start()
     out: dict[str, float] = {}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        mark = line.strip()
-        if mark in marks and mark not in out:
-            out[mark] = time.perf_counter() - started
-        if all(m in out for m in marks):
-            break
-    proc.wait(timeout=120)
+    try:
+        while not all(m in out for m in marks):
+            try:
+                line = lines.get(timeout=max(0.0, deadline - time.perf_counter()))
+            except queue.Empty:
+                break
+            if line is None:  # the child closed its stdout: it has ended (or is ending)
+                break
+            mark = line.strip()
+            if mark in marks and mark not in out:
+                out[mark] = time.perf_counter() - started
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.perf_counter()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            for t in pumps:
+                t.join(5)
+            seen = ", ".join(f"{m} after {out[m]:.1f} s" for m in marks if m in out)
+            tail = "".join(stderr_tail).rstrip() or "(nothing)"
+            raise SystemExit(
+                f"a benchmark child was still running after {timeout:.0f} s (a dialog "
+                "waiting for an answer?) and was killed.\n"
+                f"marks seen: {seen or 'none'} (of {', '.join(marks)})\n"
+                f"last lines of its stderr:\n{tail}"
+            ) from None
+    finally:
+        if proc.poll() is None:  # an exception of ours: leave no child behind
+            proc.kill()
+            proc.wait()
+        for t, stream in zip(pumps, (proc.stdout, proc.stderr), strict=True):
+            t.join(5)
+            if not t.is_alive():  # (a grandchild may still hold the pipe: leave it then)
+                stream.close()
     return out
 
 
