@@ -252,6 +252,16 @@ def core_timings(url: str) -> dict[str, dict[str, float]]:
 
     actor = Actor("alice", "manager", "Alice Smith")
     today = date.today()
+    # the first view after opening the database: every statement compiled, pages cold
+    started = time.perf_counter()
+    _compute(db, dashboard, today, actor)
+    cold = (time.perf_counter() - started) * 1000
+    out["dashboard, first view after opening (cold)"] = {
+        "p50": cold,
+        "p95": cold,
+        "n": 1,
+        "info": True,  # shown, no target: a refresh is what a user waits on again and again
+    }
     walls = []
     for _ in range(5):
         _best, med, _cpu, _r = bench_dashboard.timed(
@@ -264,8 +274,9 @@ def core_timings(url: str) -> dict[str, dict[str, float]]:
 
 
 def _compute(db: Any, dashboard: Any, today: date, actor: Any) -> Any:
+    """As the dashboard view computes it (response times on a second connection)."""
     with db.session() as s:
-        return dashboard.compute(s, today, "internal", actor)
+        return dashboard.compute(s, today, "internal", actor, sessions=db.session)
 
 
 def is_pg(url: str) -> bool:
@@ -497,6 +508,9 @@ def build_rows(
     base_core = base["core"] if base else {}
     for name, fig in main["core"].items():
         floor = base_core.get(name, {}).get("p95") if base else None
+        if fig.get("info"):
+            add(name, fig["p95"], "ms", floor, "same at 10k" if floor else "", "", None)
+            continue
         add(
             f"{name}, p95",
             fig["p95"],

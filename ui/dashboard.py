@@ -457,7 +457,9 @@ class DashboardView(QWidget):
 
         def load() -> Dashboard:
             with db.session() as session:
-                return dashboard.compute(session, today, audience, actor, now=now)
+                return dashboard.compute(
+                    session, today, audience, actor, now=now, sessions=db.session
+                )
 
         self.ctx.ops.run(load, on_success=self._show, on_failure=self._failed)
 

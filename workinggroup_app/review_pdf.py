@@ -129,7 +129,7 @@ def export_review(
     started = time.perf_counter()
     today = today or date.today()
     with db.session() as session:
-        dash = compute(session, today, audience, None, now=now)
+        dash = compute(session, today, audience, None, now=now, sessions=db.session)
     target = Path(out_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
