@@ -288,7 +288,7 @@ def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dic
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
-    from ui.app import make_context, register_fonts
+    from ui.app import make_context, register_fonts, settle_after_start
     from ui.main_window import RECORD_TYPE_KEYS, MainWindow
     from ui.settings import Settings
     from workinggroup_app.db import open_database
@@ -304,6 +304,7 @@ def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dic
     app.processEvents()
     ctx = make_context(db, "en", window)
     window.attach(ctx)
+    settle_after_start()  # as the application does once its window shows data
     app.processEvents()
     rows: list[tuple[str, float, str]] = []
     info: dict[str, Any] = {}

@@ -55,6 +55,17 @@ DESKTOP_FILE_NAME = "gov.uscnwg.WorkingGroupApp"
 _font_families: list[str] | None = None
 
 
+def settle_after_start() -> None:
+    """Once the window shows its data: what exists now (modules, the window's widgets, the
+    database layer's mappings and caches) lives as long as the application, so Python's
+    cycle collector stops walking it. A full collection otherwise walks ~170,000 objects,
+    ~80 ms, in the middle of whatever the user is doing (seen in dashboard refreshes)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def register_fonts() -> list[str]:
     """Register the shipped CJK font so Chinese is drawn on machines without one (once)."""
     global _font_families
@@ -253,6 +264,7 @@ class Starter:
         self.window.statusBar().clearMessage()
         self.window.attach(self.ctx)
         self.window.start_idle_lock(self.window.settings.get(opts.IDLE_MINUTES))
+        settle_after_start()
 
     def _seed(self) -> None:
         assert self.ctx is not None
