@@ -306,6 +306,8 @@ def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dic
     window.attach(ctx)
     settle_after_start()  # as the application does once its window shows data
     app.processEvents()
+    ctx.ops.wait()  # the start-up reads (first list, dashboard) land before lists are timed
+    app.processEvents()
     rows: list[tuple[str, float, str]] = []
     info: dict[str, Any] = {}
 
