@@ -203,7 +203,8 @@ class Referral(RecordMixin, Base):
         Index("ix_referral_answered_on", "answered_on", "archived"),
         # list sorting (migration 0004): a page in title / last-change order without
         # sorting the table first
-        Index("ix_referral_title_en", "title_en"),
+        # (title, id): the list's full order, titles repeat (migration 0006)
+        Index("ix_referral_title_en", "title_en", "id"),
         Index("ix_referral_updated_at", "updated_at"),
     )
 
@@ -246,7 +247,7 @@ class ActionItem(RecordMixin, Base):
         Index("ix_action_item_owner_person", "owner_person"),
         Index("ix_action_item_created_by", "created_by"),
         # list sorting (migration 0004)
-        Index("ix_action_item_title_en", "title_en"),
+        Index("ix_action_item_title_en", "title_en", "id"),  # (title, id): migration 0006
         Index("ix_action_item_updated_at", "updated_at"),
         # sort by status (migration 0005): a page in (status, id) order without sorting
         Index("ix_action_item_status_id", "status", "id"),
@@ -258,6 +259,9 @@ class ActionItem(RecordMixin, Base):
             "id",
             sqlite_where=text("archived IS 0"),
             postgresql_where=text("archived IS false"),
+            # PostgreSQL reads the index alone only if it holds every column the query
+            # names; SQLite has no INCLUDE and needs none
+            postgresql_include=["archived"],
         ),
     )
 

@@ -399,13 +399,20 @@ def list_rows(
         if probed is not None:
             return probed
     segments, exprs = _segments(session, spec, columns, reverse)
+    lean: list[Select[Any]] | None = None
     rows: list[Any] = []
     skip = offset
     for n, segment in enumerate(segments):
         wanted = limit - len(rows)
         if wanted <= 0:
             break
-        got = _window(session, segment, spec, skip, wanted)
+        if skip < LEAN_SKIP:
+            got = session.execute(segment.offset(skip).limit(wanted)).all()
+        else:
+            if lean is None:  # the same order and filter, with only the sort column's join
+                rt = record_type(spec.record_type)
+                lean, _ = _segments(session, spec, [spec.sort or rt.default_sort[0]], reverse)
+            got = _deep_window(session, segment, lean[n], spec, skip, wanted)
         if n + 1 < len(segments) and len(got) < wanted:
             # the rest comes from the next segment, past what is left of the offset
             size = skip + len(got) if got else _count(session, segment)
@@ -421,14 +428,15 @@ def list_rows(
 LEAN_SKIP = 1_000
 
 
-def _window(session: Session, q: Select[Any], spec: ListSpec, skip: int, limit: int) -> Any:
-    """``limit`` rows of the ordered query ``q`` after ``skip``. Deep in a long list the
-    database steps over every row before the page: first only their ids (no joined labels,
-    no computed columns, often the index alone), then the page's own rows in full."""
-    if skip < LEAN_SKIP:
-        return session.execute(q.offset(skip).limit(limit)).all()
+def _deep_window(
+    session: Session, q: Select[Any], lean: Select[Any], spec: ListSpec, skip: int, limit: int
+) -> Any:
+    """``limit`` rows of the ordered query ``q`` after ``skip``, deep in a long list, where
+    the database steps over every row before the page: first only their ids, from ``lean``
+    (``q``'s filter and order without the other columns' joins, so often the index alone),
+    then the page's own rows in full."""
     m = record_type(spec.record_type).model
-    ids = list(session.execute(q.with_only_columns(m.id).offset(skip).limit(limit)).scalars())
+    ids = list(session.execute(lean.with_only_columns(m.id).offset(skip).limit(limit)).scalars())
     return session.execute(q.where(m.id.in_(ids))).all() if ids else []
 
 
