@@ -88,13 +88,19 @@ def test_the_core_commands_never_import_qt(tmp_path):
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'ui'))\n"
         "sys.exit(f'imported {bad}' if bad else 0)\n"
     )
-    result = subprocess.run(
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def run_python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter, given a database file in ``tmp_path`` as argv[1]."""
+    return subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "x.sqlite3")],
         capture_output=True,
         text=True,
-        env={**os.environ, "WORKINGGROUP_DATA_DIR": str(tmp_path / "data")},
+        timeout=120,
+        env={**os.environ, "WORKINGGROUP_DATA_DIR": str(tmp_path / "data"), **env},
     )
-    assert result.returncode == 0, result.stderr
 
 
 def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path):
@@ -119,17 +125,8 @@ def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path):
         "from workinggroup_app import cli\n"
         "cli.main(['--database-url', sys.argv[1], '--lang', 'en'])\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "x.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **os.environ,
-            "QT_QPA_PLATFORM": "offscreen",
-            "WORKINGGROUP_DATA_DIR": str(tmp_path / "data"),
-            "WORKINGGROUP_LOG_DIR": str(tmp_path / "logs"),
-        },
+    result = run_python(
+        code, tmp_path, QT_QPA_PLATFORM="offscreen", WORKINGGROUP_LOG_DIR=str(tmp_path / "logs")
     )
     assert "painted with []" in result.stdout, result.stdout + result.stderr
 

@@ -4,11 +4,10 @@ audit INSERT and the COMMIT)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import event, select
 
+from tests.postgres.together import run_together
 from workinggroup_app import audit
 from workinggroup_app.models import AuditEvent
 from workinggroup_app.permissions import Actor
@@ -44,44 +43,33 @@ def _assert_one_chain(db, expected: int) -> None:
 
 def test_concurrent_writers_build_one_chain(pg_db):
     writers, rounds = 6, 8
-    barrier = threading.Barrier(writers)
     done: list[int] = []
-    errors: list[BaseException] = []
 
     def writer(n: int) -> None:
         svc = Services(pg_db, Actor(f"writer{n}", "coordinator"))
-        try:
-            barrier.wait(10)
-            events = 0
-            mine = []
-            for _ in range(2):
-                mine.append(svc.create("action_item", {**ITEM, "title_en": f"Lead {n}"}))
-                events += 1
-            versions = {c.ids[0]: c.version for c in mine}
-            for r in range(rounds):
-                rid = mine[r % 2].ids[0]
-                if r < 2:
-                    change = svc.transition(
-                        "action_item", rid, "in_progress", expected_version=versions[rid]
-                    )
-                else:
-                    change = svc.update(
-                        "action_item", rid, {"title_en": f"Lead {n} edit {r}"}, versions[rid]
-                    )
-                versions[rid] = change.version
-                events += 1
-            svc.bulk_transition("action_item", [(rid, v) for rid, v in versions.items()], "blocked")
-            events += len(versions)
-            done.append(events)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
+        events = 0
+        mine = []
+        for _ in range(2):
+            mine.append(svc.create("action_item", {**ITEM, "title_en": f"Lead {n}"}))
+            events += 1
+        versions = {c.ids[0]: c.version for c in mine}
+        for r in range(rounds):
+            rid = mine[r % 2].ids[0]
+            if r < 2:
+                change = svc.transition(
+                    "action_item", rid, "in_progress", expected_version=versions[rid]
+                )
+            else:
+                change = svc.update(
+                    "action_item", rid, {"title_en": f"Lead {n} edit {r}"}, versions[rid]
+                )
+            versions[rid] = change.version
+            events += 1
+        svc.bulk_transition("action_item", [(rid, v) for rid, v in versions.items()], "blocked")
+        events += len(versions)
+        done.append(events)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not errors, errors
+    run_together(writer, writers)
     assert len(done) == writers
     _assert_one_chain(pg_db, sum(done))
 

@@ -4,13 +4,13 @@ the others wait for it and count on)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from tests.postgres.together import run_together
 from workinggroup_app import services
 from workinggroup_app.fields import record_type
 from workinggroup_app.models import ActionItem, ReferenceCounter
@@ -36,24 +36,13 @@ def test_first_records_of_a_year_created_at_once_all_get_numbers(pg_db, monkeypa
         return reference
 
     monkeypatch.setattr(services, "next_reference", next_reference_then_wait)
-    barrier = threading.Barrier(writers)
     created: list[int] = []
-    errors: list[BaseException] = []
 
     def writer(n: int) -> None:
         svc = Services(pg_db, Actor(f"writer{n}", "coordinator"), today=lambda: date(YEAR, 1, 2))
-        try:
-            barrier.wait(10)
-            created.append(svc.create("action_item", {**ITEM, "title_en": f"Lead {n}"}).ids[0])
-        except BaseException as exc:  # reported below
-            errors.append(exc)
+        created.append(svc.create("action_item", {**ITEM, "title_en": f"Lead {n}"}).ids[0])
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors, errors
+    run_together(writer, writers, timeout=60)
     assert len(created) == writers
     prefix = record_type("action_item").prefix
     with pg_db.session() as s:
