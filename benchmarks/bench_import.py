@@ -3,8 +3,11 @@
 Run: ``.venv/bin/python -m benchmarks.bench_import`` (targets: a dry run and an import of
 50,000 referrals from CSV each under 30 s; an exchange export of 100,000 records under
 30 s; ``--rows`` and ``--exchange`` change the sizes). Works in a fresh SQLite file under a
-temporary folder (``--database-url`` for PostgreSQL: an empty database you own). Prints a
-table; asserts nothing.
+temporary folder (``--database-url`` for PostgreSQL: an empty database you own; or
+``--postgres SERVER_URL`` for a fresh throw-away database ``wg_bench_import_<random>`` created
+on that server and dropped after). ``--import-only`` stops after the CSV import;
+``--profile FILE`` writes a cProfile of the import (the commit) to FILE. Prints a table;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import csv
 import random
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from workinggroup_app import exchange, importer
-from workinggroup_app.db import open_database
+from workinggroup_app.db import normalise_url, open_database
 from workinggroup_app.permissions import Actor
 from workinggroup_app.queries import ListSpec
 from workinggroup_app.services import Services
@@ -116,27 +120,54 @@ def csv_import(db: Any, work: Path, rows: int) -> dict[str, float]:
     return out
 
 
+def _fresh_pg(server_url: str) -> tuple[str, Callable[[], None]]:
+    """A new empty database on the server at ``server_url`` and the function that drops it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = make_url(normalise_url(server_url))
+    name = f"wg_bench_import_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--rows", type=int, default=50_000, help="referrals in the CSV")
     p.add_argument("--exchange", type=int, default=100_000, help="records in the package")
-    p.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    where.add_argument(
+        "--postgres", metavar="SERVER_URL", help="a fresh PostgreSQL database on this server"
+    )
+    p.add_argument("--import-only", action="store_true", help="stop after the CSV import")
+    p.add_argument("--profile", metavar="FILE", help="write a cProfile of the import here")
     args = p.parse_args()
 
+    drop: Callable[[], None] | None = None
+    url = args.database_url
+    if args.postgres:
+        url, drop = _fresh_pg(args.postgres)
+    try:
+        run(args, url)
+    finally:
+        if drop is not None:
+            drop()
+
+
+def run(args: argparse.Namespace, url: str | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="wg-bench-import-"))
-    db = open_database(args.database_url or str(work / "bench.sqlite3"))
-    services = Services(db, ACTOR)
-    for abbr, side, en, zh in AGENCIES:
-        services.create(
-            "agency",
-            {
-                "abbreviation": abbr,
-                "side": side,
-                "title_en": en,
-                "title_zh": zh,
-                "releasability": "releasable",
-            },
-        )
+    db = open_database(url or str(work / "bench.sqlite3"))
+    print(f"database: {db.engine.dialect.name} {db.engine.url.database}")
+    add_agencies(db)
     results: list[tuple[str, float, str]] = []
     n = args.rows
 
@@ -145,8 +176,23 @@ def main() -> None:
     imp = importer.Importer(db, "referral", sheet, actor=ACTOR)
     dry = timed(f"dry run ({n:,} referrals)", imp.check, results)
     results[-1] = (results[-1][0], results[-1][1], f"{len(dry.problems)} problems")
-    done = timed(f"import ({n:,} referrals)", imp.commit, results)
+    commit = imp.commit
+    if args.profile:
+        import cProfile
+
+        def commit() -> importer.ImportReport:
+            prof = cProfile.Profile()
+            try:
+                return prof.runcall(imp.commit)
+            finally:
+                prof.dump_stats(args.profile)
+
+    done = timed(f"import ({n:,} referrals)", commit, results)
     results[-1] = (results[-1][0], results[-1][1], f"{done.imported:,} imported")
+    if args.import_only:
+        db.dispose()
+        _print(results, work)
+        return
 
     # grow to the exchange size with more imports, then export them all
     have = done.imported
@@ -183,7 +229,10 @@ def main() -> None:
     )
     results[-1] = (results[-1][0], results[-1][1], f"{rows:,} rows")
     db.dispose()
+    _print(results, work)
 
+
+def _print(results: list[tuple[str, float, str]], work: Path) -> None:
     width = max(len(r[0]) for r in results)
     print(f"\n{'operation'.ljust(width)}  {'seconds':>8}  note")
     print(f"{'-' * width}  {'-' * 8}  ----")
