@@ -994,19 +994,33 @@ class Importer:
             records.append(rec)
         total = len(records)
         ids: list[int] = []
+        table = model.__table__
+        pg = session.get_bind().dialect.name == "postgresql"
+        if pg:
+            # The ids come from the table's own sequence in one query, as audit events'
+            # do, so the rows go in with a plain (pipelined) executemany. Reading them back
+            # by UUID afterwards cost a scan per chunk: PostgreSQL's planner knows nothing
+            # yet of the rows this transaction has just written.
+            fresh = _pg_new_ids(session, table.name, total)
+            for rec, rid in zip(records, fresh, strict=True):
+                rec["id"] = rid
         for start in range(0, total, BATCH):
             chunk = records[start : start + BATCH]
-            # executemany, then the new ids by UUID: far faster than RETURNING row by row
-            session.execute(insert(model.__table__), chunk)
-            uuids = [r["uuid"] for r in chunk]
-            by_uuid: dict[str, int] = {}
-            for sub in range(0, len(uuids), 500):
-                by_uuid.update(
-                    session.execute(
-                        select(model.uuid, model.id).where(model.uuid.in_(uuids[sub : sub + 500]))
-                    ).all()
-                )
-            ids.extend(by_uuid[u] for u in uuids)
+            session.execute(insert(table), chunk)
+            if pg:
+                ids.extend(r["id"] for r in chunk)
+            else:  # executemany, then the new ids by UUID: SQLite finds them by index
+                uuids = [r["uuid"] for r in chunk]
+                by_uuid: dict[str, int] = {}
+                for sub in range(0, len(uuids), 500):
+                    by_uuid.update(
+                        session.execute(
+                            select(model.uuid, model.id).where(
+                                model.uuid.in_(uuids[sub : sub + 500])
+                            )
+                        ).all()
+                    )
+                ids.extend(by_uuid[u] for u in uuids)
             if progress is not None:
                 progress(start + len(chunk), total * 2)
         source = self.sheet.name
@@ -1057,6 +1071,17 @@ class Importer:
                     progress(total + start + min(BATCH, total - start), total * 2)
         audit.append_many(session, events)
         return [r["reference"] for r in records]
+
+
+def _pg_new_ids(session: Session, table: str, n: int) -> list[int]:
+    """``n`` new ids from the serial sequence of ``table``'s id column (PostgreSQL), rising."""
+    return sorted(
+        int(i)
+        for i in session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table, "n": n},
+        ).scalars()
+    )
 
 
 _FTS_INSERT_TRIGGER = "search_text_ai"
