@@ -1,5 +1,8 @@
 """Spreadsheets in: mapping by English or Chinese headers, a dry run that names every
-problem by row and column, and an import that writes every row or none."""
+problem by row and column, and an import that writes every row or none.
+
+Every test with a database runs on SQLite and, when WORKINGGROUP_TEST_POSTGRES_URL is set,
+on PostgreSQL (this module's ``db``)."""
 
 from __future__ import annotations
 
@@ -47,6 +50,18 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") ->
     with path.open("w", encoding=encoding, newline="") as fh:
         csv.writer(fh).writerows(rows)
     return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest):
+    """conftest's ``db`` (a SQLite file) or ``pg_db`` (PostgreSQL): the import writes with
+    different statements on each."""
+    if request.param == "postgres":
+        yield request.getfixturevalue("pg_db")
+        return
+    database = open_database(str(request.getfixturevalue("db_path")))
+    yield database
+    database.dispose()
 
 
 @pytest.fixture
@@ -401,17 +416,17 @@ def test_templates_in_both_header_styles_map_back_to_every_column(tmp_path):
     assert owner[3] == "是" and "双方共同" in owner[4]
 
 
-def cli(db_path: Path, *argv: str) -> int:
+def cli(url: str, *argv: str) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
     parser.add_argument("--lang")
     sub = parser.add_subparsers(dest="command")
     cli_exchange.add_commands(sub)
-    args = parser.parse_args(["--database-url", str(db_path), *argv])
+    args = parser.parse_args(["--database-url", url, *argv])
     return args.func(args)
 
 
-def test_cli_import_exits_non_zero_when_anything_is_rejected(world, db, db_path, tmp_path, capsys):
+def test_cli_import_exits_non_zero_when_anything_is_rejected(world, db, tmp_path, capsys):
     bad = write_csv(
         tmp_path / "bad.csv",
         [HEAD_EN, ["X", "X", "US_TO_PRC", "lead", "DEA", "NOPE", "", ""]],
@@ -421,22 +436,20 @@ def test_cli_import_exits_non_zero_when_anything_is_rejected(world, db, db_path,
         [HEAD_EN, ["Y", "Y", "US_TO_PRC", "lead", "DEA", "MPS", "", ""]],
     )
     report_path = tmp_path / "problems.csv"
-    assert (
-        cli(db_path, "import", "--type", "referrals", str(bad), "--report", str(report_path)) == 1
-    )
+    assert cli(db.url, "import", "--type", "referrals", str(bad), "--report", str(report_path)) == 1
     out = capsys.readouterr().out
     assert "row 2, column F (receiving_agency_id)" in out and "NOPE" in out
     with report_path.open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[1][:4] == ["2", "F", "receiving_agency_id", "receiving_agency_id"]
-    assert cli(db_path, "import", "--type", "referrals", str(good), "--dry-run") == 0
+    assert cli(db.url, "import", "--type", "referrals", str(good), "--dry-run") == 0
     assert world.count(models.Referral) == 0
-    assert cli(db_path, "import", "--type", "referrals", str(good)) == 0
+    assert cli(db.url, "import", "--type", "referrals", str(good)) == 0
     assert "Imported 1 referrals" in capsys.readouterr().out
     assert world.count(models.Referral) == 1
     assert (
         cli(
-            db_path,
+            db.url,
             "template",
             "--type",
             "entities",
@@ -464,8 +477,8 @@ def test_looks_like_formula():
     assert importer.unprotect("'=1+1") == "=1+1" and importer.unprotect("'quoted") == "'quoted"
 
 
-def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(any_db, tmp_path):
-    w = World(any_db)
+def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(db, tmp_path):
+    w = World(db)
     w.make("agency", abbreviation="DEA", side="US")
     w.make("agency", abbreviation="MPS", side="PRC")
     path = write_csv(
@@ -476,10 +489,10 @@ def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(any_db
             for i in range(30)
         ],
     )
-    report = run(any_db, "referral", path)
+    report = run(db, "referral", path)
     assert report.ok and report.imported == 30
     w.make("referral", title_en="After the import")  # the ordinary path appends after it
     assert w.verify().ok and w.verify().checked == w.audit_count()
-    with any_db.session() as s:
+    with db.session() as s:
         hits = queries.search(s, "走私线索17", per_type=50)["referral"]
     assert [h.title_en for h in hits] == ["Lead 17"]
