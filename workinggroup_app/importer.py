@@ -15,7 +15,9 @@ The working group's records start life in spreadsheets. An import goes in three 
 3. ``commit`` checks again inside one write transaction and, only when no row has a
    problem (rows the user chose to exclude are skipped), inserts every record in bulk with
    its status history, search text and one ``import`` audit event per record. One bad
-   row imports nothing.
+   row imports nothing. Rows the dry run already checked on their own, unchanged and with
+   every linked record still named the same, are not validated twice (``_Memo``); the
+   duplicate checks are always made again, inside the transaction.
 
 Values may be stored keys (``US_TO_PRC``) or the words for them in either language
 (``US to PRC``, ``美方至中方``); agencies are named by abbreviation, reference or name;
@@ -34,7 +36,7 @@ import unicodedata
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,9 @@ class Sheet:
     headers: list[str]
     rows: list[Sequence[Any]]
     first_row: int = 2  # spreadsheet row number of rows[0] (the header is row 1)
+    # What the last check of these rows found, row by row, for the next check to reuse
+    # (the import after its dry run); see ``_Memo``.
+    _memo: _Memo | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -394,6 +399,7 @@ class _Resolver:
         # Strong references keep resolved records in the session's identity map, so the
         # services' own link check (session.get) finds them without a query per row.
         self._pinned: dict[tuple[str, int], Any] = {}
+        self.used: dict[tuple[str, str], int | None] = {}  # (target, label) -> what it named
 
     def _load(self, target: str) -> tuple[dict[str, int], dict[str, int]]:
         if target in self._maps:
@@ -420,9 +426,13 @@ class _Resolver:
         self._maps[target] = (exact, loose)
         return exact, loose
 
-    def resolve(self, target: str, label: str) -> int | None:
+    def lookup(self, target: str, label: str) -> int | None:
+        """The id ``label`` names now, without loading the record."""
         exact, loose = self._load(target)
-        found = exact.get(label.strip()) or loose.get(_norm(label))
+        return exact.get(label.strip()) or loose.get(_norm(label))
+
+    def resolve(self, target: str, label: str) -> int | None:
+        found = self.used[(target, label)] = self.lookup(target, label)
         if found is not None and (target, found) not in self._pinned:
             self._pinned[(target, found)] = self.session.get(record_type(target).model, found)
         return found
@@ -455,6 +465,41 @@ def _problem(row: int, col: _Column | None, field_name: str, en: str, zh: str) -
 
 
 # --- the importer ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Row:
+    """What checking one row on its own found: everything but the duplicate checks, which
+    look across rows and at the database."""
+
+    cells: tuple[Any, ...]  # the raw cells checked ...
+    kinds: tuple[type, ...]  # ... and their types (1 == 1.0 == True, but not as cells)
+    values: dict[str, Any] | None  # for the duplicate checks: ``clean``, else the cells as
+    # values (None for a blank row); one dict, not two, for a valid row: memory
+    clean: dict[str, Any] | None  # what Services.validate made of them; None if it refused
+    problems: tuple[Problem, ...]
+
+    def matches(self, raw: Sequence[Any]) -> bool:
+        cells = tuple(raw)
+        return cells == self.cells and tuple(map(type, cells)) == self.kinds
+
+
+@dataclass
+class _Memo:
+    """The rows of a sheet as one check found them, by index, to reuse in the next check
+    of the same sheet (the import after its dry run re-checks inside its transaction).
+
+    A row's result depends on its cells, the mapping and headers (``key``), and, for link
+    columns, on which record each label names in the database. So a row is reused only when
+    its cells are unchanged (compared with their types), and the whole memo only when every
+    label it resolved still names the same record (``links``, looked up again inside the
+    new check's transaction); otherwise the rows are checked afresh. Duplicates, within the
+    file and against the database, are always checked again, set-based.
+    """
+
+    key: tuple[Any, ...]
+    links: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    rows: dict[int, _Row] = field(default_factory=dict)
 
 
 @dataclass
@@ -732,6 +777,8 @@ class Importer:
         cols = [c for c in self.columns() if c.field is None or c.field.name in self._allowed]
         by_field = {c.field.name if c.field else RELEASABLE_COLUMN: c for c in cols}
         resolver, vocab = _Resolver(session), _Vocab()
+        memo = self._memo(resolver)
+        kinds: dict[tuple[type, ...], tuple[type, ...]] = {}  # one tuple per distinct kind
         excluded_set = set(exclude)
         excluded: list[int] = []
         clean_rows: list[tuple[int, dict[str, Any]]] = []
@@ -745,27 +792,18 @@ class Importer:
             if row_no in excluded_set:
                 excluded.append(row_no)
                 continue
-            row_problems: list[Problem] = []
-            values = self._row_values(row_no, raw, cols, resolver, vocab, row_problems)
-            if values is None:
+            row = memo.rows.get(i)
+            if row is None or not row.matches(raw):
+                row = memo.rows[i] = self._check_row(
+                    session, row_no, raw, cols, by_field, missing_required, resolver, vocab
+                )
+                row.kinds = kinds.setdefault(row.kinds, row.kinds)
+            if row.values is None:
                 continue
             considered += 1
-            try:
-                clean = self.services.validate(self.rt.key, values, session=session, unique=False)
-            except ValidationErrors as errs:
-                clean = None
-                for e in errs.errors:
-                    if e.field in missing_required:
-                        continue
-                    if any(p.field == e.field for p in row_problems):
-                        continue  # already reported more precisely
-                    row_problems.append(self._field_problem(row_no, by_field, e))
-            except ValidationError as e:
-                clean = None
-                row_problems.append(self._field_problem(row_no, by_field, e))
-            self._dup_in_file(
-                row_no, clean if clean is not None else values, seen, by_field, row_problems
-            )
+            row_problems = [replace(p) for p in row.problems]
+            clean = None if row.clean is None else dict(row.clean)  # the import numbers it
+            self._dup_in_file(row_no, row.values, seen, by_field, row_problems)
             if row_problems:
                 problems.extend(row_problems)
             elif clean is not None:
@@ -776,6 +814,57 @@ class Importer:
         bad = {p.row for p in problems}
         clean_rows = [(n, v) for n, v in clean_rows if n not in bad]
         return _Checked(clean_rows, problems, considered, excluded)
+
+    def _memo(self, resolver: _Resolver) -> _Memo:
+        """The sheet's memo for this record type and mapping, emptied unless every link
+        label it holds still names the same record."""
+        sheet = self.sheet
+        key = (
+            self.rt.key,
+            tuple(self.mapping[: len(sheet.headers)]),
+            tuple(sheet.headers),
+            sheet.first_row,
+            self._is_csv,
+        )
+        memo = sheet._memo
+        if memo is None or memo.key != key:
+            memo = sheet._memo = _Memo(key)
+        elif any(resolver.lookup(t, label) != rid for (t, label), rid in memo.links.items()):
+            memo.links.clear()
+            memo.rows.clear()
+        resolver.used = memo.links  # every label resolved from now on, as it is resolved
+        return memo
+
+    def _check_row(
+        self,
+        session: Session,
+        row_no: int,
+        raw: Sequence[Any],
+        cols: list[_Column],
+        by_field: Mapping[str, _Column],
+        missing_required: set[str],
+        resolver: _Resolver,
+        vocab: _Vocab,
+    ) -> _Row:
+        """One row on its own: its cells as values, then the services' field rules."""
+        cells = tuple(raw)
+        row_problems: list[Problem] = []
+        values = self._row_values(row_no, raw, cols, resolver, vocab, row_problems)
+        clean = None
+        if values is not None:
+            try:
+                clean = self.services.validate(self.rt.key, values, session=session, unique=False)
+            except ValidationErrors as errs:
+                for e in errs.errors:
+                    if e.field in missing_required:
+                        continue
+                    if any(p.field == e.field for p in row_problems):
+                        continue  # already reported more precisely
+                    row_problems.append(self._field_problem(row_no, by_field, e))
+            except ValidationError as e:
+                row_problems.append(self._field_problem(row_no, by_field, e))
+        kinds = tuple(map(type, cells))
+        return _Row(cells, kinds, values if clean is None else clean, clean, tuple(row_problems))
 
     @property
     def _allowed(self) -> set[str]:
@@ -897,6 +986,7 @@ class Importer:
                 refs = self._insert(session, checked.rows, _scaled(progress, 1, 2))
                 report.imported = len(refs)
                 report.references = refs
+            self.sheet._memo = None  # imported: nothing left to check again
         finally:
             session.close()
         return report

@@ -22,6 +22,7 @@ from workinggroup_app.db import open_database
 from workinggroup_app.errors import PermissionDenied
 from workinggroup_app.permissions import Actor
 from workinggroup_app.queries import ListSpec
+from workinggroup_app.services import Services
 from workinggroup_app.xlsx_export import export_xlsx
 
 HEAD_EN = [
@@ -324,6 +325,160 @@ def test_cancel_during_the_import_writes_nothing(world, db, tmp_path):
     with pytest.raises(Stop):
         run(db, "referral", path, progress=progress)
     assert counts(world) == before
+
+
+# --- the import after its dry run ---------------------------------------------------------------
+
+
+def leads(n: int, start: int = 0) -> list[list[str]]:
+    return [HEAD_EN] + [
+        [f"Lead {i}", f"线索 {i}", "US_TO_PRC", "lead", "DEA", "MPS", "2026-01-05", f"P-{i}"]
+        for i in range(start, start + n)
+    ]
+
+
+@pytest.fixture
+def validations(monkeypatch) -> list[int]:
+    """Every Services.validate call (one per row checked on its own), counted."""
+    calls: list[int] = []
+    original = Services.validate
+
+    def counted(self, *args, **kw):
+        calls.append(1)
+        return original(self, *args, **kw)
+
+    monkeypatch.setattr(Services, "validate", counted)
+    return calls
+
+
+def test_the_import_after_its_dry_run_checks_each_row_once(world, db, tmp_path, validations):
+    rows = leads(1200)
+    rows[7][6] = "5 Jan"  # row 8: a bad date
+    imp = importer.Importer(
+        db,
+        "referral",
+        importer.read_sheet(write_csv(tmp_path / "r.csv", rows)),
+        today=lambda: TODAY,
+    )
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_1000(done, total):
+        if done >= 1000:
+            raise Stop
+
+    with pytest.raises(Stop):  # a dry run cancelled after its first 1,000 rows
+        imp.check(progress=stop_at_1000)
+    assert len(validations) == 1000
+    dry = imp.check()
+    assert len(validations) == 1200  # the rest, once
+    assert dry.problem_rows() == [8] and dry.rows == 1200
+    before = counts(world)
+    real = imp.commit()  # the same problems, found again without checking the rows again
+    assert len(validations) == 1200
+    assert (real.problems, real.rows, real.valid, real.imported) == (
+        dry.problems,
+        1200,
+        1199,
+        0,
+    )
+    assert counts(world) == before
+
+    # leaving the bad row out after the dry run, as the dialog offers, reuses the rest too
+    done = imp.commit(exclude={8})
+    assert len(validations) == 1200
+    assert done.ok and done.imported == 1199 and done.excluded == [8]
+    assert done.references[:2] == ["REF-2026-0001", "REF-2026-0002"]
+    with db.session() as s:
+        got = s.execute(
+            select(models.Referral).where(models.Referral.counterpart_ref == "P-1199")
+        ).scalar_one()
+        assert (got.title_en, got.sending_agency.abbreviation) == ("Lead 1199", "DEA")
+        assert got.sent_on.isoformat() == "2026-01-05" and got.reference == "REF-2026-1199"
+        assert [h.to_status for h in queries.history(s, "referral", got.id)] == ["draft"]
+        assert [e.action for e in queries.audit_events(s, "referral", got.id)] == ["import"]
+        assert [h.id for h in queries.search(s, "线索 1199")["referral"]] == [got.id]
+    assert counts(world)[0] == before[0] + 1199
+    assert world.verify().ok
+
+    # once imported, the same rows are checked afresh: now every one is a duplicate
+    again = imp.check(exclude={8})
+    assert len(validations) == 2399
+    assert again.problem_rows() == [n for n in range(2, 1202) if n != 8]
+    assert "already recorded on REF-2026-0001" in again.problems[0].message_en
+
+
+def test_a_duplicate_made_between_the_dry_run_and_the_import_is_refused(world, db, tmp_path):
+    rows = [["reference", "uuid", *HEAD_EN]] + [
+        ["", "", f"Lead {i}", f"线索 {i}", "US_TO_PRC", "lead", "DEA", "MPS", "", f"P-{i}"]
+        for i in range(6)
+    ]
+    given_uuid = "0b6f5a4e-2f9a-4c1e-9d3b-7a1c2e3f4a5b"
+    rows[2][0] = "REF-2026-0100"
+    rows[3][1] = given_uuid
+    imp = importer.Importer(
+        db,
+        "referral",
+        importer.read_sheet(write_csv(tmp_path / "r.csv", rows)),
+        today=lambda: TODAY,
+    )
+    assert imp.check().ok
+    # meanwhile, someone else records the same counterpart's number, reference and UUID
+    world.make("referral", counterpart_ref="p-4")
+    world.make("referral", reference="REF-2026-0100")
+    world.make("referral", uuid=given_uuid)
+    before = counts(world)
+    report = imp.commit()
+    assert report.imported == 0 and counts(world) == before
+    by_row = {p.row: p for p in report.problems}
+    assert sorted(by_row) == [3, 4, 6]
+    assert by_row[3].field == "reference" and "already exists" in by_row[3].message_en
+    assert by_row[4].field == "uuid" and given_uuid in by_row[4].message_en
+    assert by_row[6].field == "counterpart_ref" and "a duplicate" in by_row[6].message_en
+    # exactly what a fresh check of the same file says
+    fresh = run(db, "referral", tmp_path / "r.csv", dry_run=True)
+    assert fresh.problems == report.problems
+
+
+def test_the_import_checks_again_what_changed_since_its_dry_run(world, db, tmp_path):
+    mps = world.sql("SELECT id FROM agency WHERE abbreviation = 'MPS'")[0][0]
+    imp = importer.Importer(
+        db,
+        "referral",
+        importer.read_sheet(write_csv(tmp_path / "r.csv", leads(5))),
+        today=lambda: TODAY,
+    )
+    assert imp.check().ok
+    # the agency the file names "MPS" is now called something else: MPS names nothing
+    world.svc.update("agency", mps, {"abbreviation": "GAB"}, world.version("agency", mps))
+    before = counts(world)
+    report = imp.commit()
+    assert report.imported == 0 and counts(world) == before
+    assert [(p.row, p.column) for p in report.problems] == [(n, "F") for n in range(2, 7)]
+    assert "MPS" in report.problems[0].message_en
+    assert report.problems == run(db, "referral", tmp_path / "r.csv", dry_run=True).problems
+
+    world.svc.update("agency", mps, {"abbreviation": "MPS"}, world.version("agency", mps))
+    imp.sheet.rows[3][7] = 1  # as an XLSX number cell
+    assert imp.check().ok
+    # a cell changed in the sheet after the dry run is read again; so is one equal to what
+    # the dry run saw but of another type (True == 1, but the cell reads "yes", not "1")
+    imp.sheet.rows[2][6] = "5 Jan"
+    imp.sheet.rows[3][7] = True
+    report = imp.commit()
+    assert [(p.row, p.column) for p in report.problems] == [(4, "G")]
+    imp.sheet.rows[2][6] = "2026-01-05"
+    report = imp.commit()
+    assert report.ok and report.imported == 5
+    with db.session() as s:
+        got = s.execute(
+            select(models.Referral.receiving_agency_id, models.Referral.counterpart_ref).order_by(
+                models.Referral.id
+            )
+        ).all()
+    assert [a for a, _ref in got] == [mps] * 5
+    assert [ref for _a, ref in got] == ["P-0", "P-1", "P-2", "yes", "P-4"]
 
 
 # --- XLSX and the round trip through our own exports -------------------------------------------
