@@ -40,6 +40,7 @@ Rules a manager should know (also in the README of the dashboard):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -48,7 +49,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
@@ -481,6 +482,21 @@ def _equals(spec: ListSpec, *pairs: tuple[str, Any]) -> ListSpec:
     return spec.with_(equals=(*spec.equals, *pairs))
 
 
+def _median(times: Counter[float]) -> float | None:
+    """The median of values given with how often each occurs (None for none)."""
+    count = sum(times.values())
+    if count == 0:
+        return None
+    lower, upper = (count - 1) // 2, count // 2  # positions of the middle one or two
+    found: list[float] = []
+    seen = 0
+    for value in sorted(times):
+        seen += times[value]
+        while len(found) < 2 and (lower if not found else upper) < seen:
+            found.append(value)
+    return (found[0] + found[1]) / 2
+
+
 def _total(rows: Iterable[Any], name: str, **match: Any) -> int:
     """Sum of one column over the GROUP BY rows whose keys match (a few dozen rows)."""
     return sum(
@@ -672,12 +688,11 @@ def _answered_spec(c: _Counter, window_from: date) -> ListSpec:
 def _medians(c: _Counter, window_from: date) -> tuple[list[Figure], Chart]:
     """Median days from sent to answered: per direction (tiles) and per month sent (chart).
 
-    1. One GROUP BY (direction, month sent) over the answered referrals of the window
-       counts each group's rows and those with an answer date (``n``).
-    2. One statement then takes each figure's median in SQL, over the figure's own spec:
-       ``AVG`` of the middle one or two answer times, found by ``ORDER BY days LIMIT
-       2 - n % 2 OFFSET (n - 1) / 2`` (a scalar subquery per figure), the same on SQLite
-       and PostgreSQL.
+    One GROUP BY (direction, month sent, days to answer) over the answered referrals of the
+    window gives a histogram: each group's rows, those with an answer date, and the answer
+    times with how often each occurs (whole days, a few hundred distinct values). Each
+    figure's median is read off its part of the histogram: the middle one or two answer
+    times in order, averaged, as ``ORDER BY days`` over the figure's own rows would give.
     A figure whose rows all have an answer date keeps its spec as it is; otherwise it names
     its rows (those with a date) by ids.
     """
@@ -685,68 +700,52 @@ def _medians(c: _Counter, window_from: date) -> tuple[list[Figure], Chart]:
     s = c.session
     base = _answered_spec(c, window_from)  # sent_on is within the window, so never NULL
     dated = r.answered_on.is_not(None)
-    rows = c.tally(
-        base,
-        [r.direction.label("direction"), month_of(s, r.sent_on).label("month")],
-        {},
-        dated=r.answered_on,
-    )
+    month = month_of(s, r.sent_on)
+    days = days_between(s, r.answered_on, r.sent_on)
+    histogram = s.execute(
+        select(r.direction, month, days, func.count())
+        .select_from(r)
+        .where(*c.where(base))
+        .group_by(r.direction, month, days)
+    ).all()
     months = [
         month_start(c.today, back).strftime("%Y-%m") for back in range(RESPONSE_MONTHS - 1, -1, -1)
     ]
-    wanted: list[tuple[tuple[Any, ...], ListSpec, int, int, tuple[str, str]]] = []
+    wanted: list[tuple[tuple[Any, ...], ListSpec, Counter[float], int, tuple[str, str]]] = []
+
+    def part(direction: str, in_month: str | None) -> tuple[Counter[float], int]:
+        """(answer times -> how many, all rows) of one direction, one month or all."""
+        times: Counter[float] = Counter()
+        rows = 0
+        for d, m, day, n in histogram:
+            if d == direction and (in_month is None or m == in_month):
+                rows += n
+                if day is not None:
+                    times[float(day)] += n
+        return times, rows
+
     for d in DIRECTIONS:
-        spec = _equals(base, ("direction", d))
-        wanted.append(
-            (
-                (d,),
-                spec,
-                _total(rows, "dated", direction=d),
-                _total(rows, "n", direction=d),
-                LABELS[f"median.{d}"],
-            )
-        )
+        times, rows = part(d, None)
+        wanted.append(((d,), _equals(base, ("direction", d)), times, rows, LABELS[f"median.{d}"]))
     for d in DIRECTIONS:
-        for month in months:
-            start = date.fromisoformat(month + "-01")
+        for m in months:
+            start = date.fromisoformat(m + "-01")
             spec = _equals(base, ("direction", d)).with_(
                 date_from=start, date_to=min(month_end(start), c.today)
             )
-            labels = (f"{month} {word('direction', d)}", f"{month} {word('direction', d, 'zh')}")
-            wanted.append(
-                (
-                    (d, month),
-                    spec,
-                    _total(rows, "dated", direction=d, month=month),
-                    _total(rows, "n", direction=d, month=month),
-                    labels,
-                )
-            )
-    days = days_between(s, r.answered_on, r.sent_on)
-    medians: list[Any] = []
-    for _key, spec, n, _n_all, _labels in wanted:
-        if n == 0:
-            medians.append(literal(None))
-            continue
-        middle = (
-            select(days.label("days"))
-            .select_from(r)
-            .where(*c.where(spec), dated)
-            .order_by(days)
-            .limit(2 - n % 2)
-            .offset((n - 1) // 2)
-            .subquery()
-        )
-        medians.append(select(func.avg(middle.c.days)).scalar_subquery())
-    values = list(s.execute(select(*medians)).one()) if medians else []
+            labels = (f"{m} {word('direction', d)}", f"{m} {word('direction', d, 'zh')}")
+            times, rows = part(d, m)
+            wanted.append(((d, m), spec, times, rows, labels))
+    values = [_median(times) for _key, _spec, times, _rows, _labels in wanted]
     figures: dict[tuple[Any, ...], Figure] = {}
-    for (key, spec, n, n_all, labels), value in zip(wanted, values, strict=True):
+    for (key, spec, times, n_all, labels), value in zip(wanted, values, strict=True):
+        n = sum(times.values())
         figures[key] = c.figure(
             "median." + ".".join(key),
             spec,
             n,
             extra=None if n == n_all else dated,  # exact as it is when every row is dated
-            shown=None if value is None else round(float(value), 1),
+            shown=None if value is None else round(value, 1),
             unit="days",
             labels=labels,
         )
