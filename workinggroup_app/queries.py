@@ -160,18 +160,17 @@ def _probe_safe(needle: str) -> bool:
     return all(c.isascii() or c.lower() == c.upper() for c in needle)
 
 
-def _text_probe(rt: RecordType, needle: str) -> ColumnElement[bool]:
-    """The text filter as a per-row check (SQLite): cheap when walking rows in list order."""
+def _text_probe(rt: RecordType, needle: str, dialect: str = "sqlite") -> ColumnElement[bool]:
+    """The text filter as a per-row check: cheap when walking rows in list order. On
+    PostgreSQL the same ILIKE the filter uses, so both give exactly the same rows."""
     st = models.SearchText
-    return (
-        select(st.id)
-        .where(
-            st.record_type == rt.key,
-            st.record_id == rt.model.id,
-            func.instr(func.lower(st.body), needle.lower()) > 0,
-        )
-        .exists()
-    )
+    q = select(st.id).where(st.record_type == rt.key, st.record_id == rt.model.id)
+    if dialect == "sqlite":
+        return q.where(func.instr(func.lower(st.body), needle.lower()) > 0).exists()
+    # OFFSET 0 keeps PostgreSQL from turning the check into a join with every matching
+    # search row (for "芬" a scan of them all): it stays one lookup per listed row
+    like = f"%{_like_escape(needle)}%"
+    return q.where(st.body.ilike(like, escape="\\")).offset(0).exists()
 
 
 def where_clauses(
@@ -457,10 +456,10 @@ def _probe_page(
     with no match at all: the probe of 20,000 rows would be wasted).
     """
     needle = spec.text.strip()
+    dialect = session.get_bind().dialect.name
     if (
         not needle
-        or session.get_bind().dialect.name != "sqlite"
-        or (len(needle) >= 3 and not _probe_safe(needle))
+        or (dialect == "sqlite" and len(needle) >= 3 and not _probe_safe(needle))
         or offset + limit > PROBE_ROWS // 10
         or limit == 0
     ):
@@ -472,7 +471,8 @@ def _probe_page(
     first = segments[0]
     ids = first.with_only_columns(m.id)
     wanted = offset + limit
-    glance = ids.where(m.id.in_(ids.limit(FIRST_PROBE_ROWS)), _text_probe(rt, needle))
+    probe = _text_probe(rt, needle, dialect)
+    glance = ids.where(m.id.in_(ids.limit(FIRST_PROBE_ROWS)), probe)
     hits = list(session.execute(glance).scalars())
     if len(hits) >= wanted:
         page = first.where(m.id.in_(hits[offset:wanted]))
@@ -483,7 +483,7 @@ def _probe_page(
         if needed > PROBE_ROWS and len(needle) >= 3:
             return None
         window = ids.limit(min(needed, PROBE_ROWS))
-        page = first.where(m.id.in_(window), _text_probe(rt, needle)).offset(offset).limit(limit)
+        page = first.where(m.id.in_(window), probe).offset(offset).limit(limit)
     rows = session.execute(page).all()
     if len(rows) < limit:
         return None

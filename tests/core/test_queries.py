@@ -440,9 +440,13 @@ def test_the_list_text_filter_and_pickers_use_the_same_words(data):
     assert listed(w, ListSpec("entity", text="yuanfeng")) == {ids["entities"][0]}
 
 
-def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(db, monkeypatch):
+def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(
+    any_db, monkeypatch
+):
     """A common text fills the first page from the top of the list (the fast path at a
-    million rows); the page must be exactly what the full FTS query gives."""
+    million rows); the page must be exactly what the full FTS query gives (SQLite) or the
+    full ILIKE query (PostgreSQL)."""
+    db = any_db
     w = World(db)
     base = date(2026, 1, 1)
     for i in range(260):
@@ -474,11 +478,12 @@ def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(
 
 @pytest.mark.parametrize(("first", "most"), [(10, 2_000), (50, 400), (2_000, 2_000), (10, 60)])
 def test_probe_windows_of_any_size_give_the_pages_of_the_full_match_query(
-    db, monkeypatch, first, most
+    any_db, monkeypatch, first, most
 ):
     """The text filter first glances at a few rows, then at as many as the share of matches
     seen says the page needs, else it asks the index: whichever path serves a page (common,
     middling and rare texts; none at all), the rows are those of the full match query."""
+    db = any_db
     w = World(db)
     for i in range(300):
         word = "common" if i % 3 else "middling" if i % 15 == 0 else "plain"
