@@ -295,7 +295,8 @@ def _bench_sign_in(self, db):
 _app.Starter.sign_in = _bench_sign_in
 def _watchdog():
     w = app.activeModalWidget()
-    print("stuck", type(w).__name__ if w else "-", flush=True)
+    print("stuck", flush=True)  # the mark, alone on its line as time_child reads marks
+    print("stuck at", type(w).__name__ if w else "no dialog", file=sys.stderr, flush=True)
     app.exit(4)
 QTimer.singleShot({timeout_ms}, _watchdog)
 """
