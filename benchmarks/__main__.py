@@ -6,7 +6,7 @@ SQLite files /tmp/wg-bench-<scale>.sqlite3, or PostgreSQL databases <name>_<scal
 server of WORKINGGROUP_BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:
 5432/wg_bench; never the shared ``test`` database). The window and its lists are timed by
 ``benchmarks.bench_gui`` in a fresh child process per scale (so its peak memory is the
-application's), the dashboard with ``workinggroup_app.dashboard.compute``, packets by
+application's), the dashboard with ``workinggroup_app.read.dashboard.compute``, packets by
 ``benchmarks.bench_packet`` and the CSV import by ``benchmarks.bench_import``. With a scale
 above 10k the 10k database is measured too, and every list operation shows its growth ratio
 (time at the chosen scale / time at 10k). Prints one table with target and pass/fail per
@@ -61,7 +61,7 @@ def sqlite_path(label: str) -> Path:
 def pg_url(label: str) -> str:
     from sqlalchemy.engine import make_url
 
-    from workinggroup_app.db import normalise_url
+    from workinggroup_app.storage.engine import normalise_url
 
     base = make_url(normalise_url(os.environ.get("WORKINGGROUP_BENCH_POSTGRES_URL", DEFAULT_PG)))
     name = f"{base.database or 'wg_bench'}_{label}"
@@ -104,7 +104,7 @@ def database_for(label: str, backend: str) -> str:
     """The URL of a demo database holding exactly SCALES[label] action items (seeded once)."""
     from benchmarks import bench_gui
     from workinggroup_app import demo
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     scale = SCALES[label]
     if backend == "sqlite":
@@ -183,8 +183,8 @@ def ensure_pg_statistics(url: str) -> None:
 def ensure_bench_user(url: str) -> None:
     """The account the start-up child signs in as (a seeded database has none, so the
     application would wait at its first-run dialog, which nobody answers offscreen)."""
-    from workinggroup_app import users
-    from workinggroup_app.db import open_database
+    from workinggroup_app.services import users
+    from workinggroup_app.storage.engine import open_database
 
     db = open_database(url)
     try:
@@ -208,11 +208,11 @@ def p95(values: list[float]) -> float:
 def core_timings(url: str) -> dict[str, dict[str, float]]:
     """Search, form save, status transition, dashboard refresh: {name: {p50, p95}} in ms."""
     from benchmarks import bench_dashboard
-    from workinggroup_app import dashboard, queries
-    from workinggroup_app.db import open_database
-    from workinggroup_app.permissions import Actor
-    from workinggroup_app.queries import ListSpec
-    from workinggroup_app.services import Services
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.read import dashboard, lists
+    from workinggroup_app.read.lists import ListSpec
+    from workinggroup_app.services.records import Services
+    from workinggroup_app.storage.engine import open_database
 
     db = open_database(url)
     out: dict[str, dict[str, float]] = {}
@@ -225,13 +225,13 @@ def core_timings(url: str) -> dict[str, dict[str, float]]:
         for _ in range(REPEATS):
             started = time.perf_counter()
             with db.session() as s:
-                queries.search(s, text)
+                lists.search(s, text)
             samples.append((time.perf_counter() - started) * 1000)
         record(name, samples)
 
     services = Services(db, Actor("bench", "administrator"))
     with db.session() as s:
-        open_items = queries.list_rows(
+        open_items = lists.list_rows(
             s, ListSpec("action_item", equals=(("status", "open"),)), 0, REPEATS * 2
         )
     saves, moves = [], []
@@ -283,14 +283,14 @@ def is_pg(url: str) -> bool:
     return url.startswith("postgresql")
 
 
-# After ``from ui.app import run`` (so nothing more is imported before the first paint):
+# After ``from workinggroup_ui.app import run`` (so nothing more is imported before the first paint):
 # the application signs in as the bench account through users.authenticate, the same
 # check and audit event as the dialog's OK, without a person typing. A watchdog names a
 # window that still blocks the start-up instead of waiting for ever.
 _SIGN_IN_AND_WATCH = """
-import ui.app as _app
+import workinggroup_ui.app as _app
 def _bench_sign_in(self, db):
-    from workinggroup_app import users
+    from workinggroup_app.services import users
     return users.authenticate(db, {user!r}, {password!r})
 _app.Starter.sign_in = _bench_sign_in
 def _watchdog():
@@ -311,11 +311,13 @@ def signed_in_startup(url: str, runs: int) -> dict[str, float]:
 
     # as installed (pip, the bundle) the sources are compiled: time the start, not the
     # compiler (a checkout run with PYTHONDONTWRITEBYTECODE would compile on every start)
-    for package in ("workinggroup_app", "ui"):
+    for package in ("workinggroup_app", "ui"):  # the folders (ui/ installs as workinggroup_ui)
         compileall.compile_dir(Path(__file__).resolve().parent.parent / package, quiet=2)
-    anchor = "from ui.app import run\n"
+    anchor = "from workinggroup_ui.app import run\n"
     if anchor not in bench_gui._CHILD_MAIN:
-        raise SystemExit("bench_gui._CHILD_MAIN no longer imports ui.app.run: update __main__")
+        raise SystemExit(
+            "bench_gui._CHILD_MAIN no longer imports workinggroup_ui.app.run: update __main__"
+        )
     code = bench_gui._CHILD_MAIN.replace(
         anchor,
         anchor
@@ -397,8 +399,8 @@ def measure(url: str, runs: int) -> dict[str, Any]:
 
 def packets_and_import(backend: str) -> dict[str, float]:
     from benchmarks import bench_import, bench_packet
-    from workinggroup_app.db import open_database
-    from workinggroup_app.packet.render import ensure_font
+    from workinggroup_app.reports.packet.render import ensure_font
+    from workinggroup_app.storage.engine import open_database
 
     ensure_font()
     out: dict[str, float] = {}

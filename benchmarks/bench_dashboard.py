@@ -24,10 +24,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from workinggroup_app import dashboard, models
-from workinggroup_app.db import open_database
-from workinggroup_app.permissions import Actor
-from workinggroup_app.queries import count_rows
+from workinggroup_app.domain import models
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.read import dashboard
+from workinggroup_app.read.lists import count_rows
+from workinggroup_app.storage.engine import open_database
 
 
 def default_path(scale: int, synthetic: bool) -> Path:

@@ -76,7 +76,7 @@ def database_for(scale: int, explicit: Path | None) -> Path:
     target = explicit or candidates[-1]
     assert target is not None
     from workinggroup_app import demo
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     partial = target.with_suffix(".seeding")
     partial.unlink(missing_ok=True)
@@ -98,7 +98,7 @@ def sync_indexes(path: Path) -> None:
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.schema import CreateIndex
 
-    from workinggroup_app import models
+    from workinggroup_app.domain import models
 
     conn = sqlite3.connect(str(path))
     try:
@@ -166,9 +166,9 @@ class Watch(QObject):
         return False
 watch = Watch()
 app.installEventFilter(watch)
-from ui.app import run
+from workinggroup_ui.app import run
 # started as the installed command starts it (its parser and error handling included)
-from workinggroup_app.cli import main
+from workinggroup_app.cli.main import main
 sys.exit(main(["--database-url", sys.argv[1], "--lang", "en"]))
 """
 
@@ -287,11 +287,11 @@ def percentile(values: list[float], q: float) -> float:
 def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dict[str, Any]]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
+    from workinggroup_ui.app import make_context, register_fonts, settle_after_start
+    from workinggroup_ui.settings import Settings
+    from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 
-    from ui.app import make_context, register_fonts, settle_after_start
-    from ui.main_window import RECORD_TYPE_KEYS, MainWindow
-    from ui.settings import Settings
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     app = QApplication.instance() or QApplication([])
     register_fonts()
@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     path = database_for(args.scale, args.db)
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     open_database(f"sqlite:///{path}").dispose()  # migrate (new indexes) before timing
     sync_indexes(path)

@@ -22,11 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app import exchange, importer
-from workinggroup_app.db import normalise_url, open_database
-from workinggroup_app.permissions import Actor
-from workinggroup_app.queries import ListSpec
-from workinggroup_app.services import Services
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.exchange import sync
+from workinggroup_app.exchange.sheets import importer
+from workinggroup_app.read.lists import ListSpec
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import normalise_url, open_database
 
 ACTOR = Actor("bench", "administrator")
 AGENCIES = (
@@ -204,23 +205,23 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         report = importer.run_import(db, "referral", extra, actor=ACTOR)
         have += report.imported
     keys = work / "keys"
-    exchange.generate_key("US", directory=keys)
+    sync.generate_key("US", directory=keys)
     package = work / "package.zip"
     result = timed(
         f"exchange export ({have:,} records)",
-        lambda: exchange.export_package(db, package, actor=ACTOR, key_dir=keys),
+        lambda: sync.export_package(db, package, actor=ACTOR, key_dir=keys),
         results,
     )
     size = package.stat().st_size / 1e6
     results[-1] = (results[-1][0], results[-1][1], f"{result.total:,} records, {size:.0f} MB")
 
-    exchange.register_key(db, "self (for timing)", (keys / exchange.PUBLIC_KEY).read_bytes())
+    sync.register_key(db, "self (for timing)", (keys / sync.PUBLIC_KEY).read_bytes())
     timed(
         f"exchange verify + preview ({have:,}, all unchanged)",
-        lambda: exchange.preview_import(db, package, actor=ACTOR),
+        lambda: sync.preview_import(db, package, actor=ACTOR),
         results,
     )
-    from workinggroup_app.xlsx_export import export_xlsx
+    from workinggroup_app.exchange.sheets.xlsx_export import export_xlsx
 
     rows = timed(
         f"XLSX export of the list ({have:,} rows)",

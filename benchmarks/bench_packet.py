@@ -12,9 +12,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from workinggroup_app import models
-from workinggroup_app.db import open_database
-from workinggroup_app.packet import export_packet, load
+from workinggroup_app.domain import models
+from workinggroup_app.reports.packet import export_packet, load
+from workinggroup_app.storage.engine import open_database
 
 MEETING = "MTG-2026-0010"
 TODAY = date(2026, 3, 5)
@@ -194,7 +194,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="write databases and PDFs here and keep them")
     args = parser.parse_args()
-    from workinggroup_app.packet.render import ensure_font
+    from workinggroup_app.reports.packet.render import ensure_font
 
     t0 = time.perf_counter()
     ensure_font()  # once per process, not part of any one packet

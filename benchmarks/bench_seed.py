@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from workinggroup_app import demo
-from workinggroup_app.db import normalise_url, open_database
+from workinggroup_app.storage.engine import normalise_url, open_database
 
 
 def _fresh_pg(server_url: str) -> tuple[str, object]:

@@ -32,12 +32,13 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.__main__ import pg_url
 from benchmarks.bench_gui import percentile
-from workinggroup_app import audit, models
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import StaleEditError
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
-from workinggroup_app.workflows import WORKFLOWS
+from workinggroup_app.audit import trail
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import StaleEditError
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.domain.workflows import WORKFLOWS
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import open_database
 
 ROLES_SQL = Path(__file__).resolve().parent.parent / "packaging" / "postgres" / "roles.sql"
 APP_ROLE, ADMIN_ROLE = "wg_load_app", "wg_load_admin"
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                 bad.append(f"#{rid}: {events.get(rid, 0)} audit events != 1 + {done}")
             if changes.get(rid, 0) != 1 + ledger.transitions[rid]:
                 bad.append(f"#{rid}: {changes.get(rid, 0)} status changes")
-        result = audit.verify(s)
+        result = trail.verify(s)
     pooled = ids[: args.pool]
     print(
         f"\nshared pool: {len(pooled)} records, "

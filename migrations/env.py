@@ -1,11 +1,11 @@
-"""Alembic environment. Run through workinggroup_app.db.upgrade (or `workinggroup-app db upgrade`)."""
+"""Alembic environment. Run through workinggroup_app.storage.engine.upgrade (or `workinggroup-app db upgrade`)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from workinggroup_app.models import Base
+from workinggroup_app.domain.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from workinggroup_app import audit, models
-from workinggroup_app.db import Database
-from workinggroup_app.fields import record_type
-from workinggroup_app.permissions import SYSTEM, Actor
-from workinggroup_app.services import Services
+from workinggroup_app.audit import trail
+from workinggroup_app.domain import models
+from workinggroup_app.domain.fields import record_type
+from workinggroup_app.domain.permissions import SYSTEM, Actor
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import Database
 
 TODAY = date(2026, 3, 5)
 
@@ -75,9 +76,9 @@ class World:
     def audit_count(self) -> int:
         return self.count(models.AuditEvent)
 
-    def verify(self) -> audit.VerifyResult:
+    def verify(self) -> trail.VerifyResult:
         with self.db.session() as s:
-            return audit.verify(s)
+            return trail.verify(s)
 
     def sql(self, statement: str, **params: Any) -> list[Any]:
         with self.db.engine.begin() as conn:

@@ -37,16 +37,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from ui import settings as opts
-from ui.error_dialog import install_excepthook, setup_logging
-from ui.main_window import MainWindow
-from ui.settings import APPLICATION, ORGANIZATION, Settings
+from workinggroup_ui import settings as opts
+from workinggroup_ui.dialogs.error import install_excepthook, setup_logging
+from workinggroup_ui.settings import APPLICATION, ORGANIZATION, Settings
+from workinggroup_ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from ui.context import AppContext
-    from workinggroup_app.db import Database
-    from workinggroup_app.permissions import Actor
+    from workinggroup_ui.context import AppContext
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.storage.engine import Database
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def register_fonts() -> list[str]:
         return _font_families
     _font_families = []
     try:
-        path = Path(str(files("resources") / "fonts" / FONT_FILE))
+        path = Path(str(files("workinggroup_app.resources") / "fonts" / FONT_FILE))
     except (ModuleNotFoundError, TypeError):
         log.warning("resources package not found; Chinese may show as boxes")
         return _font_families
@@ -104,10 +104,10 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     installed: list[QTranslator] = []
     if lang == "en":
         return installed
-    from ui.i18n_build import qm_path
+    from workinggroup_ui.tools.i18n_build import qm_path
 
     try:  # the shipped .qm, or one compiled into the cache when it is missing or stale
-        ours = qm_path(lang, Path(str(files("resources") / "i18n")))
+        ours = qm_path(lang, Path(str(files("workinggroup_app.resources") / "i18n")))
     except (ModuleNotFoundError, TypeError):
         ours = None
     candidates: list[tuple[str, str]] = []
@@ -127,7 +127,7 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
 
 
 def demo_database_url() -> str:
-    from workinggroup_app.db import data_dir
+    from workinggroup_app.storage.engine import data_dir
 
     return f"sqlite:///{data_dir() / 'demo.sqlite3'}"
 
@@ -146,11 +146,12 @@ def make_context(
     """The context of the signed-in ``actor``. Without one (screenshots, the self-test,
     which build the window without signing in) the operating-system user acts as
     administrator."""
-    from ui.context import AppContext
-    from ui.error_dialog import show_error
-    from ui.ops import OpRunner
-    from workinggroup_app.permissions import Actor
-    from workinggroup_app.services import Services
+    from workinggroup_ui.context import AppContext
+    from workinggroup_ui.dialogs.error import show_error
+    from workinggroup_ui.operations.runner import OpRunner
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services.records import Services
 
     if actor is None:
         actor = Actor(os_username() or "administrator", "administrator")
@@ -180,8 +181,8 @@ class Starter:
         self.ctx: AppContext | None = None
 
     def start(self) -> None:
-        from ui.error_dialog import show_error
-        from ui.ops import OpRunner
+        from workinggroup_ui.dialogs.error import show_error
+        from workinggroup_ui.operations.runner import OpRunner
 
         url = self.database_url
         if url is None and self.demo:
@@ -214,9 +215,9 @@ class Starter:
         return self.demo and self.database_url is None
 
     def _opened(self, db: Database) -> None:
-        from workinggroup_app import logsetup
+        from workinggroup_app.support import logs
 
-        logsetup.note_database(db)  # crash reports name the kind of database, not where
+        logs.note_database(db)  # crash reports name the kind of database, not where
         self.window.statusBar().clearMessage()
         # who is using it, before any record is shown (a new database: its administrator)
         self.window.show_message(QCoreApplication.translate("MainWindow", "Signing in…"))
@@ -234,8 +235,9 @@ class Starter:
     def sign_in(self, db: Database) -> Actor | None:
         """The sign-in dialog, or on a new database the one creating the administrator (for
         the demo database, saying that this account exists only there)."""
-        from ui import sign_in
-        from workinggroup_app import users
+        from workinggroup_ui.dialogs import sign_in
+
+        from workinggroup_app.services import users
 
         username = os_username()
         if not (self.uses_demo_database and users.first_run_needed(db)):
@@ -327,16 +329,16 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
 
 
 def _open(url: str | None) -> Database:
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     return open_database(url)
 
 
 def _count_cases(db: Database) -> int:
-    from workinggroup_app import queries
+    from workinggroup_app.read import lists
 
     with db.session() as s:
-        return queries.count_rows(s, queries.ListSpec("case", include_archived=True))
+        return lists.count_rows(s, lists.ListSpec("case", include_archived=True))
 
 
 def _start_logging() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.ops import OpRunner
-from workinggroup_app.db import Database
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_ui.operations.runner import OpRunner
+
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import Database
 
 
 @dataclass

@@ -36,7 +36,7 @@ LAST_RECORD_TYPE: Option[str] = Option("window/last_record_type", str, "referral
 LAST_DATABASE_URL: Option[str] = Option("database/last_url", str, "")
 LANGUAGE: Option[str] = Option("ui/language", str, "")  # "" = follow the system locale
 # Minutes without input before the window locks (0 = never); the same option as
-# ui.idle_lock.IDLE_MINUTES, declared here so start-up need not import the lock's module.
+# workinggroup_ui.window.idle_lock.IDLE_MINUTES, declared here so start-up need not import the lock's module.
 IDLE_MINUTES: Option[int] = Option("security/idle_lock_minutes", int, 30)
 
 OPTIONS: tuple[Option[Any], ...] = (

@@ -1,3 +1,3 @@
-from workinggroup_app.cli import main
+from workinggroup_app.cli.main import main
 
 raise SystemExit(main())

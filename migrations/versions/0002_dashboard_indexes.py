@@ -1,6 +1,6 @@
 """dashboard indexes: open work in one covering pass, "since" ranges, "my work" lookups
 
-The manager's dashboard (workinggroup_app/dashboard.py) counts open action items, the
+The manager's dashboard (workinggroup_app/read/dashboard.py) counts open action items, the
 referral pipeline and response times at a million rows within a refresh budget of 200 ms:
 covering indexes let SQLite and PostgreSQL answer from the index alone.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import World
-from workinggroup_app import audit
+from workinggroup_app.audit import trail
 
 
 @pytest.fixture
@@ -63,8 +63,8 @@ def test_rewriting_an_event_with_a_recomputed_hash_still_breaks_the_next_link(wo
     all_ids = ids(world)
     world.sql("UPDATE audit_event SET actor = 'mallory' WHERE id = :id", id=all_ids[1])
     with world.db.session() as s:
-        ev = s.get(audit.AuditEvent, all_ids[1])
-        new_hash = audit.event_hash(ev)
+        ev = s.get(trail.AuditEvent, all_ids[1])
+        new_hash = trail.event_hash(ev)
     world.sql("UPDATE audit_event SET hash = :h WHERE id = :id", h=new_hash, id=all_ids[1])
     result = world.verify()
     assert result.first_bad_id == all_ids[2]
@@ -80,7 +80,7 @@ def test_verify_reads_in_batches(world):
     for i in range(7):
         world.make("case", title_en=f"Case {i}")
     with world.db.session() as s:
-        outcome = audit.verify(s, batch=3)
+        outcome = trail.verify(s, batch=3)
     assert outcome.ok and outcome.checked == 12
 
 
@@ -90,7 +90,7 @@ def test_every_audit_action_the_code_writes_has_words_in_both_languages():
     from pathlib import Path
 
     import workinggroup_app
-    from workinggroup_app import words
+    from workinggroup_app.domain import vocabulary
 
     source = "\n".join(
         p.read_text(encoding="utf-8") for p in Path(workinggroup_app.__file__).parent.rglob("*.py")
@@ -98,5 +98,5 @@ def test_every_audit_action_the_code_writes_has_words_in_both_languages():
     written = set(re.findall(r'action="([a-z_]+)"', source)) - {"store_true", "version"}
     written |= set(re.findall(r'"action": "([a-z_]+)"', source))
     assert written, "no audit actions found: the pattern no longer matches the code"
-    missing = sorted(a for a in written if not words.is_known("audit_action", a))
+    missing = sorted(a for a in written if not vocabulary.is_known("audit_action", a))
     assert missing == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import World
-from workinggroup_app import queries
+from workinggroup_app.read import lists
 
 
 @pytest.fixture
@@ -33,14 +33,14 @@ def world(any_db):
 
 def found(db, text: str) -> dict[str, set[int]]:
     with db.session() as s:
-        return {k: {h.id for h in hits} for k, hits in queries.search(s, text).items()}
+        return {k: {h.id for h in hits} for k, hits in lists.search(s, text).items()}
 
 
 def listed(db, type_key: str, text: str) -> set[int]:
     with db.session() as s:
-        spec = queries.ListSpec(type_key, text=text)
-        rows = queries.list_rows(s, spec, 0, 100)
-        assert queries.count_rows(s, spec) == len(rows)
+        spec = lists.ListSpec(type_key, text=text)
+        rows = lists.list_rows(s, spec, 0, 100)
+        assert lists.count_rows(s, spec) == len(rows)
         return {r.id for r in rows}
 
 

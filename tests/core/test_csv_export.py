@@ -10,12 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import World
-from workinggroup_app import models
-from workinggroup_app.csv_export import export_columns, export_csv, header_row, neutralise
-from workinggroup_app.errors import PermissionDenied
-from workinggroup_app.fields import RECORD_TYPES, record_type
-from workinggroup_app.permissions import ROLES, Actor, allowed
-from workinggroup_app.queries import ListSpec
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.fields import RECORD_TYPES, record_type
+from workinggroup_app.domain.permissions import ROLES, Actor, allowed
+from workinggroup_app.exchange.sheets.csv_export import (
+    export_columns,
+    export_csv,
+    header_row,
+    neutralise,
+)
+from workinggroup_app.read.lists import ListSpec
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import Date, bindparam, text
 
 from tests.helpers import World
-from workinggroup_app import dashboard, models
-from workinggroup_app.dashboard import Dashboard, Figure
-from workinggroup_app.permissions import Actor
-from workinggroup_app.queries import count_rows, list_rows
+from workinggroup_app.domain import models
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.read import dashboard
+from workinggroup_app.read.dashboard import Dashboard, Figure
+from workinggroup_app.read.lists import count_rows, list_rows
 
 TODAY = date(2026, 3, 5)
 NOW = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)  # noon in Washington

@@ -11,12 +11,14 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select, text
 
-from workinggroup_app import demo, demo_data, models
-from workinggroup_app.fields import record_type
-from workinggroup_app.references import next_reference
-from workinggroup_app.searchtext import body_for
-from workinggroup_app.validators import validate_cas, validate_uscc
-from workinggroup_app.workflows import WORKFLOWS
+from workinggroup_app import demo
+from workinggroup_app.demo import data as demo_data
+from workinggroup_app.domain import models
+from workinggroup_app.domain.fields import record_type
+from workinggroup_app.domain.validators import validate_cas, validate_uscc
+from workinggroup_app.domain.workflows import WORKFLOWS
+from workinggroup_app.storage.reference_numbers import next_reference
+from workinggroup_app.storage.search_index import body_for
 
 TODAY = date(2026, 3, 1)
 RECORD_MODELS = models.MODELS
@@ -65,7 +67,7 @@ def test_counts_at_default_scale(db):
 
 
 def test_same_seed_gives_the_same_data(tmp_path):
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     snaps = []
     for name in ("a", "b"):
@@ -313,11 +315,11 @@ def test_one_audit_event_with_the_counts(db):
     assert (event.action, event.actor) == ("seed", "demo")
     assert json.loads(event.changes)["records"] == counts
     try:
-        from workinggroup_app import audit
+        from workinggroup_app.audit import trail
     except ImportError:
         return
     with db.session() as s:
-        assert audit.verify(s).ok
+        assert trail.verify(s).ok
 
 
 def test_scale_gives_n_action_items_and_a_tenth_as_many_referrals(db):
@@ -366,7 +368,7 @@ def test_progress_is_reported(db):
 def test_seed_on_postgresql(pg_url, tmp_path, monkeypatch):
     """The COPY path: the same data as on SQLite; id sequences moved past the seeded ids;
     the secondary indexes dropped for a large load are all rebuilt as they were."""
-    from workinggroup_app.db import open_database
+    from workinggroup_app.storage.engine import open_database
 
     monkeypatch.setattr(demo, "LARGE_LOAD", 500)  # this load counts as large
     index_sql = text(

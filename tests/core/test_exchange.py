@@ -18,11 +18,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import World
-from workinggroup_app import cli_exchange, exchange, models, queries
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import PermissionDenied
-from workinggroup_app.exchange import PackageRefused
-from workinggroup_app.permissions import Actor
+from workinggroup_app.cli import exchange as cli_exchange
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.exchange import sync
+from workinggroup_app.exchange.sync import PackageRefused
+from workinggroup_app.read import lists
+from workinggroup_app.storage.engine import open_database
 
 
 @dataclass
@@ -32,14 +35,14 @@ class Side:
     world: World
     keys: Path
 
-    def export(self, path: Path, **kw) -> exchange.ExportResult:
-        return exchange.export_package(self.db, path, key_dir=self.keys, **kw)
+    def export(self, path: Path, **kw) -> sync.ExportResult:
+        return sync.export_package(self.db, path, key_dir=self.keys, **kw)
 
-    def preview(self, path: Path) -> exchange.ImportResult:
-        return exchange.preview_import(self.db, path)
+    def preview(self, path: Path) -> sync.ImportResult:
+        return sync.preview_import(self.db, path)
 
-    def apply(self, path: Path) -> exchange.ImportResult:
-        return exchange.apply_import(self.db, path)
+    def apply(self, path: Path) -> sync.ImportResult:
+        return sync.apply_import(self.db, path)
 
     def by_uuid(self, type_key: str, uuid: str):
         model = models.MODELS[type_key]
@@ -74,7 +77,7 @@ def make_side(name: str, db, tmp_path: Path) -> Side:
     w.make("agency", abbreviation="DEA", side="US", releasability="releasable")
     w.make("agency", abbreviation="MPS", side="PRC", releasability="releasable")
     keys = tmp_path / f"keys-{name}"
-    exchange.generate_key(name, directory=keys)
+    sync.generate_key(name, directory=keys)
     return Side(name, db, w, keys)
 
 
@@ -89,8 +92,8 @@ def prc(tmp_path, sqlite_template, us) -> Side:
     shutil.copyfile(sqlite_template, path)
     database = open_database(str(path))
     side = make_side("PRC", database, tmp_path)
-    exchange.register_key(us.db, "PRC MPS", (side.keys / exchange.PUBLIC_KEY).read_bytes())
-    exchange.register_key(database, "US DEA", (us.keys / exchange.PUBLIC_KEY).read_bytes())
+    sync.register_key(us.db, "PRC MPS", (side.keys / sync.PUBLIC_KEY).read_bytes())
+    sync.register_key(database, "US DEA", (us.keys / sync.PUBLIC_KEY).read_bytes())
     yield side
     database.dispose()
 
@@ -179,8 +182,7 @@ def test_only_releasable_records_and_shared_fields_leave(us, prc, tmp_path):
         assert field not in text
     with zipfile.ZipFile(tmp_path / "p.zip") as zf:
         assert sorted(zf.namelist()) == sorted(
-            ["manifest.json", "signature.sig"]
-            + [f"records/{t}.json" for t in exchange.EXCHANGE_TYPES]
+            ["manifest.json", "signature.sig"] + [f"records/{t}.json" for t in sync.EXCHANGE_TYPES]
         )
         manifest = json.loads(zf.read("manifest.json"))
         for name, meta in manifest["members"].items():
@@ -204,7 +206,7 @@ def test_export_then_import_into_a_new_database_gives_equal_records(us, prc, tmp
 
     ours = us.world.get("referral", ids["referral"])
     theirs = prc.by_uuid("referral", ours.uuid)
-    for name in exchange.SHARED["referral"]:
+    for name in sync.SHARED["referral"]:
         if name in ("sending_agency_id", "receiving_agency_id", "entities", "substances"):
             continue
         assert getattr(theirs, name) == getattr(ours, name), name
@@ -240,7 +242,7 @@ def rewrite(src: Path, dst: Path, change) -> None:
     change(members)
     with zipfile.ZipFile(dst, "w") as zf:  # in the canonical form, so only content differs
         for name, data in members.items():
-            zf.writestr(exchange.member_info(name), data, compresslevel=6)
+            zf.writestr(sync.member_info(name), data, compresslevel=6)
 
 
 def test_a_flipped_byte_is_refused_and_nothing_is_written(us, prc, tmp_path):
@@ -264,7 +266,7 @@ def test_a_flipped_byte_is_refused_and_nothing_is_written(us, prc, tmp_path):
             raw = bytearray(good)
             raw[i] ^= 0xFF
             with pytest.raises(PackageRefused):
-                exchange.parse_package(s, bytes(raw), tmp_path / "p.zip")
+                sync.parse_package(s, bytes(raw), tmp_path / "p.zip")
     raw = bytearray(good)
     raw[len(raw) // 2] ^= 0xFF
     flipped = tmp_path / "raw.zip"
@@ -305,18 +307,18 @@ def test_a_wrong_signature_or_an_unknown_key_is_refused(us, prc, tmp_path):
 def test_a_non_releasable_record_inserted_by_hand_is_refused(us, prc, tmp_path):
     shared_world(us)
     us.export(tmp_path / "p.zip")
-    key, _info = exchange.own_key(us.keys)
+    key, _info = sync.own_key(us.keys)
 
     def smuggle(members, *, resign: bool, marking: str = "us_only", extra_field: bool = False):
         doc = json.loads(members["records/entity.json"])
-        fields = {n: "" for n in exchange.SHARED["entity"]}
+        fields = {n: "" for n in sync.SHARED["entity"]}
         fields.update(title_en="Informant CANARY", entity_type="person", caveat="LES")
         if extra_field:
             fields["notes_en"] = "lives at CANARY"
         doc["records"]["2f1c5b8e-8a47-4c31-9d5e-2b0f5c1e9a77"] = {
             "reference": "ENT-2026-0099",
             "releasability": marking,
-            "hash": exchange.content_hash(fields),
+            "hash": sync.content_hash(fields),
             "history": [],
             "fields": fields,
         }
@@ -418,7 +420,7 @@ def test_a_conflict_is_reported_not_resolved_silently(us, prc, tmp_path):
     (item,) = result.conflicts
     assert item.uuid == uuid and ("summary_en", "US edit", "PRC edit") in item.changes
     assert us.world.get("referral", ids["referral"]).summary_en == "US edit"  # untouched
-    (conflict,) = exchange.open_conflicts(us.db)
+    (conflict,) = sync.open_conflicts(us.db)
     assert conflict.reference == ours.reference
     assert ("summary_en", "US edit", "PRC edit") in conflict.differences
     with us.db.session() as s:
@@ -430,8 +432,8 @@ def test_a_conflict_is_reported_not_resolved_silently(us, prc, tmp_path):
     assert outcome == "conflict"
 
     # keep ours: it then goes back, and their side takes it as the newer version
-    exchange.resolve_conflict(us.db, conflict.id, "mine")
-    assert exchange.open_conflicts(us.db) == []
+    sync.resolve_conflict(us.db, conflict.id, "mine")
+    assert sync.open_conflicts(us.db) == []
     later = us.export(tmp_path / "3.zip", since=date(2100, 1, 1))
     assert later.counts["referral"] == 1  # sent although it did not change since that date
     result = prc.apply(tmp_path / "3.zip")
@@ -450,12 +452,12 @@ def test_taking_theirs_applies_their_version(us, prc, tmp_path):
     prc.world.svc.update("referral", theirs.id, {"title_zh": "中方改"}, theirs.version)
     prc.export(tmp_path / "2.zip")
     us.apply(tmp_path / "2.zip")
-    (conflict,) = exchange.open_conflicts(us.db)
-    exchange.resolve_conflict(us.db, conflict.id, "theirs")
+    (conflict,) = sync.open_conflicts(us.db)
+    sync.resolve_conflict(us.db, conflict.id, "theirs")
     assert us.world.get("referral", ids["referral"]).title_zh == "中方改"
     with us.db.session() as s:  # and search finds it by its new title
-        assert [h.id for h in queries.search(s, "中方改")["referral"]] == [ids["referral"]]
-    assert exchange.open_conflicts(us.db) == []
+        assert [h.id for h in lists.search(s, "中方改")["referral"]] == [ids["referral"]]
+    assert sync.open_conflicts(us.db) == []
     assert us.world.verify().ok
 
 
@@ -463,23 +465,23 @@ def test_taking_theirs_applies_their_version(us, prc, tmp_path):
 
 
 def test_the_private_key_is_readable_by_its_owner_only_and_never_replaced_by_accident(tmp_path):
-    info = exchange.generate_key("US", directory=tmp_path / "k")
+    info = sync.generate_key("US", directory=tmp_path / "k")
     assert stat.S_IMODE(os.stat(info.private_path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "k").st_mode) == 0o700
-    with pytest.raises(exchange.ExchangeError, match="already exists"):
-        exchange.generate_key("US", directory=tmp_path / "k")
-    assert exchange.own_key(tmp_path / "k")[1].fingerprint == info.fingerprint
+    with pytest.raises(sync.ExchangeError, match="already exists"):
+        sync.generate_key("US", directory=tmp_path / "k")
+    assert sync.own_key(tmp_path / "k")[1].fingerprint == info.fingerprint
 
 
 def test_registering_a_key_twice_or_a_bad_key_is_refused(us, tmp_path):
-    pub = (us.keys / exchange.PUBLIC_KEY).read_bytes()
-    exchange.register_key(us.db, "PRC", pub)
-    with pytest.raises(exchange.ExchangeError, match="already registered"):
-        exchange.register_key(us.db, "PRC again", pub)
-    with pytest.raises(exchange.ExchangeError, match="Ed25519"):
-        exchange.register_key(us.db, "junk", b"not a key")
+    pub = (us.keys / sync.PUBLIC_KEY).read_bytes()
+    sync.register_key(us.db, "PRC", pub)
+    with pytest.raises(sync.ExchangeError, match="already registered"):
+        sync.register_key(us.db, "PRC again", pub)
+    with pytest.raises(sync.ExchangeError, match="Ed25519"):
+        sync.register_key(us.db, "junk", b"not a key")
     with pytest.raises(PermissionDenied):
-        exchange.register_key(us.db, "x", pub, actor=Actor("l", "liaison"))
+        sync.register_key(us.db, "x", pub, actor=Actor("l", "liaison"))
     with us.db.session() as s:
         assert s.execute(select(func.count()).select_from(models.ExchangeKey)).scalar_one() == 1
 
@@ -527,8 +529,8 @@ def test_a_package_applies_on_postgresql(us, pg_db, tmp_path):
     shared_world(us)
     us.export(tmp_path / "p.zip")
     other = make_side("PRC", any_db, tmp_path)
-    exchange.register_key(any_db, "US", (us.keys / exchange.PUBLIC_KEY).read_bytes())
-    result = exchange.apply_import(any_db, tmp_path / "p.zip")
+    sync.register_key(any_db, "US", (us.keys / sync.PUBLIC_KEY).read_bytes())
+    result = sync.apply_import(any_db, tmp_path / "p.zip")
     assert result.counts()["new"] == 4
     assert other.world.verify().ok
     with any_db.session() as s:

@@ -18,12 +18,14 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
-from workinggroup_app import audit, models, users
-from workinggroup_app import db as dbmod
-from workinggroup_app.db import check_local_path, open_database
-from workinggroup_app.errors import StorageError
-from workinggroup_app.permissions import SYSTEM, Actor
-from workinggroup_app.services import CHILDREN, Services
+from workinggroup_app.audit import trail
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import StorageError
+from workinggroup_app.domain.permissions import SYSTEM, Actor
+from workinggroup_app.services import users
+from workinggroup_app.services.records import CHILDREN, Services
+from workinggroup_app.storage import engine as dbmod
+from workinggroup_app.storage.engine import check_local_path, open_database
 
 # --- a writer killed with SIGKILL, fifty times, on the same file ---------------------------
 
@@ -34,9 +36,9 @@ from workinggroup_app.services import CHILDREN, Services
 WRITER = r"""
 import os, random, sys
 from sqlalchemy import text
-from workinggroup_app.db import open_database
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_app.storage.engine import open_database
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import Services
 
 TEXT_FIELD = {"case": "summary_en", "action_item": "description_en", "meeting": "summary_en"}
 INITIAL = {"case": "open", "action_item": "open", "meeting": "planned"}
@@ -232,12 +234,12 @@ def _check_consistent(path: Path, confirmed: list[tuple], extras: int) -> None:
                 f'SELECT id, version, status, archived, title_en, {text_field[rtype]} FROM "{rtype}"'
             ).fetchall()
             for rid, version, status, archived, title, body in rows:
-                trail = by_record.get((rtype, rid), [])
+                events_of = by_record.get((rtype, rid), [])
                 # one audit event per version: nothing applied without its event, or vice versa
-                assert version == len(trail), (rtype, rid)
+                assert version == len(events_of), (rtype, rid)
                 # the record holds what its last audited change says
                 final: dict[str, object] = {}
-                for _action, changes in trail:
+                for _action, changes in events_of:
                     for name, pair in changes.items():
                         if isinstance(pair, list) and len(pair) == 2:
                             final[name] = pair[1]
@@ -250,8 +252,8 @@ def _check_consistent(path: Path, confirmed: list[tuple], extras: int) -> None:
                     "WHERE record_type=? AND record_id=? ORDER BY id",
                     (rtype, rid),
                 ).fetchall()
-                moves = [c["status"] for a, c in trail if a == "transition"]
-                assert [list(h) for h in history] == [[None, trail[0][1]["status"][1]], *moves]
+                moves = [c["status"] for a, c in events_of if a == "transition"]
+                assert [list(h) for h in history] == [[None, events_of[0][1]["status"][1]], *moves]
                 assert history[-1][1] == status
                 assert con.execute(
                     "SELECT count(*) FROM search_text WHERE record_type=? AND record_id=?",
@@ -280,7 +282,7 @@ def _check_consistent(path: Path, confirmed: list[tuple], extras: int) -> None:
     database = open_database(str(path))
     try:
         with database.session() as s:
-            result = audit.verify(s)
+            result = trail.verify(s)
         assert result.ok and result.checked == len(events), result
     finally:
         database.dispose()
@@ -339,8 +341,8 @@ def test_a_failing_audit_write_rolls_back_the_change(db, monkeypatch, name):
     s.archive("case", archived.ids[0], 1)
     ids["archived"] = archived.ids[0]
     before = _snapshot(db)
-    monkeypatch.setattr(audit, "append", _boom)
-    monkeypatch.setattr(audit, "append_many", _boom)  # bulk_transition appends all at the end
+    monkeypatch.setattr(trail, "append", _boom)
+    monkeypatch.setattr(trail, "append_many", _boom)  # bulk_transition appends all at the end
     with pytest.raises(OSError):
         SERVICE_CALLS[name](s, ids)
     assert _snapshot(db) == before
@@ -353,7 +355,7 @@ def test_a_failing_audit_write_rolls_back_sign_in_and_permission_changes(db, mon
     monkeypatch.setattr(users, "hasher", PasswordHasher(time_cost=1, memory_cost=1024))
     admin = users.create_first_administrator(db, "admin", "correct horse battery")
     before = _snapshot(db)
-    monkeypatch.setattr(audit, "append", _boom)
+    monkeypatch.setattr(trail, "append", _boom)
     for call in (
         lambda: users.authenticate(db, "admin", "correct horse battery"),
         lambda: users.authenticate(db, "admin", "wrong wrong wrong"),
@@ -376,13 +378,13 @@ def _trail(db, n: int) -> list[int]:
     for k in range(n - 1):
         s.update("case", case.ids[0], {"summary_en": f"note {k}"}, k + 1)
     with db.session() as session:
-        assert audit.verify(session).ok
+        assert trail.verify(session).ok
         return list(session.execute(text("SELECT id FROM audit_event ORDER BY id")).scalars())
 
 
-def _verify(db) -> audit.VerifyResult:
+def _verify(db) -> trail.VerifyResult:
     with db.session() as s:
-        return audit.verify(s, batch=3)  # small batches: the break may fall on a boundary
+        return trail.verify(s, batch=3)  # small batches: the break may fall on a boundary
 
 
 @pytest.mark.parametrize(

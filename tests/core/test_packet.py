@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from workinggroup_app import models
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import DomainError, NotFoundError
-from workinggroup_app.packet import export_packet, load
-from workinggroup_app.services import Services
-from workinggroup_app.textsafe import clean, markup_escape
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import DomainError, NotFoundError
+from workinggroup_app.reports.markup import clean, markup_escape
+from workinggroup_app.reports.packet import export_packet, load
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import open_database
 
 TODAY = date(2026, 3, 5)
 MEETING = "MTG-2026-0003"
@@ -535,7 +535,7 @@ def test_hostile_text_appears_literally_and_loads_no_file(db, tmp_path):
 def test_any_text_is_drawn_as_typed(text):
     from reportlab.platypus import Paragraph
 
-    from workinggroup_app.packet.render import FONT, ensure_font
+    from workinggroup_app.reports.packet.render import FONT, ensure_font
 
     ensure_font()
     from reportlab.lib.styles import ParagraphStyle
@@ -552,8 +552,8 @@ def test_any_text_is_drawn_as_typed(text):
     st.floats(min_value=20, max_value=400),
 )
 def test_table_cell_text_is_never_lost_nor_wider_than_its_column(text, width):
-    from workinggroup_app.packet.render import CELL, FONT, ensure_font
-    from workinggroup_app.packet.textblock import layout, widths
+    from workinggroup_app.reports.packet.render import CELL, FONT, ensure_font
+    from workinggroup_app.reports.packet.textblock import layout, widths
 
     ensure_font()
     lines = layout([(text, CELL)], FONT, width)
@@ -565,7 +565,7 @@ def test_table_cell_text_is_never_lost_nor_wider_than_its_column(text, width):
 
 def test_importing_the_packet_api_does_not_load_reportlab():
     code = (
-        "import sys, workinggroup_app.packet as p; "
+        "import sys, workinggroup_app.reports.packet as p; "
         "assert callable(p.export_packet); "
         "print(any(m.startswith('reportlab') for m in sys.modules))"
     )
@@ -678,9 +678,9 @@ def test_every_packet_export_is_audited_and_needs_the_right_role(tmp_path):
     """A packet leaves the building: who wrote it, for which audience, is in the audit trail."""
     from sqlalchemy import select
 
-    from workinggroup_app.errors import PermissionDenied
-    from workinggroup_app.models import AuditEvent
-    from workinggroup_app.permissions import Actor
+    from workinggroup_app.domain.errors import PermissionDenied
+    from workinggroup_app.domain.models import AuditEvent
+    from workinggroup_app.domain.permissions import Actor
 
     db = open_database(str(tmp_path / "audited.sqlite3"))
     Services(db).create(

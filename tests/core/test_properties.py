@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from workinggroup_app import models, releasability, validators
-from workinggroup_app.errors import ValidationError, ValidationErrors
-from workinggroup_app.fields import (
+from workinggroup_app.domain import models, releasability, validators
+from workinggroup_app.domain.errors import ValidationError, ValidationErrors
+from workinggroup_app.domain.fields import (
     CHOICE,
     DATE,
     DATETIME,
@@ -34,8 +34,8 @@ from workinggroup_app.fields import (
     TEXT,
     record_type,
 )
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import CHILDREN, Services
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import CHILDREN, Services
 
 SETTINGS = settings(
     max_examples=60,

@@ -16,10 +16,10 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import pg_database
 from tests.helpers import World
-from workinggroup_app import queries
-from workinggroup_app.db import open_database
-from workinggroup_app.fields import RECORD_TYPES, record_type
-from workinggroup_app.queries import ListSpec
+from workinggroup_app.domain.fields import RECORD_TYPES, record_type
+from workinggroup_app.read import lists
+from workinggroup_app.read.lists import ListSpec
+from workinggroup_app.storage.engine import open_database
 
 TODAY = date(2026, 3, 5)
 TYPES = ("lead", "assistance", "scheduling", "seizure", "financial", "takedown")
@@ -165,8 +165,8 @@ def all_objects(w: World, type_key: str) -> list[Any]:
 
 def listed(w: World, spec: ListSpec) -> set[int]:
     with w.db.session() as s:
-        rows = queries.list_rows(s, spec, 0, queries.MAX_LIMIT)
-        assert queries.count_rows(s, spec) == len(rows)
+        rows = lists.list_rows(s, spec, 0, lists.MAX_LIMIT)
+        assert lists.count_rows(s, spec) == len(rows)
         return {r.id for r in rows}
 
 
@@ -222,7 +222,7 @@ def test_each_filter_keeps_exactly_the_matching_records(data):
     expect(
         base.with_(flag=True),
         live,
-        lambda r: r.status in queries.AWAITING_STATES and r.answered_on is None
+        lambda r: r.status in lists.AWAITING_STATES and r.answered_on is None
         and r.response_due is not None and r.response_due < TODAY,
     )  # fmt: skip
     lo, hi = TODAY - timedelta(days=30), TODAY - timedelta(days=7)
@@ -273,7 +273,7 @@ def test_filters_combine_with_and(data):
 # --- sorting and windows ---------------------------------------------------------------------------
 
 
-def _expected_order(rows: list[queries.Row], column: str, descending: bool) -> list[int]:
+def _expected_order(rows: list[lists.Row], column: str, descending: bool) -> list[int]:
     present = [r for r in rows if r.values[column] is not None]
     missing = [r for r in rows if r.values[column] is None]
     present.sort(key=lambda r: (r.values[column], r.id), reverse=descending)
@@ -289,7 +289,7 @@ def test_sorting_by_each_list_column_in_both_directions(sqlite_data, type_key):
         for f in rt.list_fields():
             for descending in (False, True):
                 spec = ListSpec(type_key, sort=f.name, descending=descending, today=TODAY)
-                rows = queries.list_rows(s, spec, 0, queries.MAX_LIMIT)
+                rows = lists.list_rows(s, spec, 0, lists.MAX_LIMIT)
                 assert rows, type_key
                 assert [r.id for r in rows] == _expected_order(rows, f.name, descending), (
                     f.name,
@@ -316,11 +316,11 @@ def test_windows_and_reading_from_the_end_match_the_full_ordering(
         for column in WINDOW_SORTS[type_key]:
             for descending in (False, True):
                 spec = ListSpec(type_key, sort=column, descending=descending, today=TODAY)
-                monkeypatch.setattr(queries, "LEAN_SKIP", 1_000_000)
-                full = [r.id for r in queries.list_rows(s, spec, 0, queries.MAX_LIMIT)]
+                monkeypatch.setattr(lists, "LEAN_SKIP", 1_000_000)
+                full = [r.id for r in lists.list_rows(s, spec, 0, lists.MAX_LIMIT)]
                 if lean_skip is not None:
-                    monkeypatch.setattr(queries, "LEAN_SKIP", lean_skip)
-                total = queries.count_rows(s, spec)
+                    monkeypatch.setattr(lists, "LEAN_SKIP", lean_skip)
+                total = lists.count_rows(s, spec)
                 assert total == len(full)
                 offsets = {
                     0,
@@ -335,21 +335,21 @@ def test_windows_and_reading_from_the_end_match_the_full_ordering(
                 for offset in sorted(o for o in offsets if o >= 0):
                     for limit in (1, 4):
                         want = full[offset : offset + limit]
-                        plain = queries.list_rows(s, spec, offset, limit)
-                        from_end = queries.list_rows(s, spec, offset, limit, total=total)
+                        plain = lists.list_rows(s, spec, offset, limit)
+                        from_end = lists.list_rows(s, spec, offset, limit, total=total)
                         label = (column, descending, offset, limit)
                         assert [r.id for r in plain] == want, label
                         assert [r.id for r in from_end] == want, label
                 # a window past the end is empty, not an error
                 for past in (total, total + 3):
-                    assert queries.list_rows(s, spec, past, 10, total=total) == []
-                    assert queries.list_rows(s, spec, past, 10) == []
+                    assert lists.list_rows(s, spec, past, 10, total=total) == []
+                    assert lists.list_rows(s, spec, past, 10) == []
 
 
 def test_rows_carry_versions_flags_and_link_labels(data):
     w, _ids = data
     with w.db.session() as s:
-        rows = queries.list_rows(
+        rows = lists.list_rows(
             s, ListSpec("action_item", include_archived=True, today=TODAY), 0, 100
         )
     by_id = {r.id: r for r in rows}
@@ -369,7 +369,7 @@ def test_rows_carry_versions_flags_and_link_labels(data):
 def test_chosen_columns_only(data):
     w, _ids = data
     with w.db.session() as s:
-        rows = queries.list_rows(s, ListSpec("referral"), 0, 3, columns=["reference", "sent_on"])
+        rows = lists.list_rows(s, ListSpec("referral"), 0, 3, columns=["reference", "sent_on"])
     assert rows and all(set(r.values) == {"reference", "sent_on"} for r in rows)
 
 
@@ -378,7 +378,7 @@ def test_chosen_columns_only(data):
 
 def hits(w: World, text: str) -> dict[str, set[int]]:
     with w.db.session() as s:
-        return {k: {h.id for h in v} for k, v in queries.search(s, text, per_type=50).items()}
+        return {k: {h.id for h in v} for k, v in lists.search(s, text, per_type=50).items()}
 
 
 def test_search_finds_by_reference_english_and_chinese_of_any_length(data):
@@ -432,11 +432,11 @@ def test_search_skips_archived_records_and_blank_queries(data):
 def test_the_list_text_filter_and_pickers_use_the_same_words(data):
     w, ids = data
     with w.db.session() as s:
-        opts = queries.options(s, "agency", "gac")
+        opts = lists.options(s, "agency", "gac")
         assert [label for _id, label in opts] == [
             "GACC — General Administration of Customs / 海关总署"
         ]
-        assert queries.link_label(s, "agency", ids["agencies"]["DEA"]).startswith("DEA — ")
+        assert lists.link_label(s, "agency", ids["agencies"]["DEA"]).startswith("DEA — ")
     assert listed(w, ListSpec("entity", text="yuanfeng")) == {ids["entities"][0]}
 
 
@@ -466,13 +466,13 @@ def test_text_filtered_first_pages_read_near_the_top_equal_the_full_match_query(
     fast: dict[int, list[int]] = {}
     with db.session() as s:
         for n, spec in enumerate(specs):
-            fast[n] = [r.id for r in queries.list_rows(s, spec, 0, 60)]
-            fast[-n - 1] = [r.id for r in queries.list_rows(s, spec, 60, 60)]
-    monkeypatch.setattr(queries, "PROBE_ROWS", 0)  # every page through the full match set
+            fast[n] = [r.id for r in lists.list_rows(s, spec, 0, 60)]
+            fast[-n - 1] = [r.id for r in lists.list_rows(s, spec, 60, 60)]
+    monkeypatch.setattr(lists, "PROBE_ROWS", 0)  # every page through the full match set
     with db.session() as s:
         for n, spec in enumerate(specs):
-            assert [r.id for r in queries.list_rows(s, spec, 0, 60)] == fast[n], spec
-            assert [r.id for r in queries.list_rows(s, spec, 60, 60)] == fast[-n - 1], spec
+            assert [r.id for r in lists.list_rows(s, spec, 0, 60)] == fast[n], spec
+            assert [r.id for r in lists.list_rows(s, spec, 60, 60)] == fast[-n - 1], spec
     assert len(fast[0]) == 60  # the page was full, so the top-of-list path served it
 
 
@@ -499,18 +499,18 @@ def test_probe_windows_of_any_size_give_the_pages_of_the_full_match_query(
         for text in ("common", "middling", "rarebird", "罕见", "mm", "nowhere at all")
         for sort in (None, "title_en")
     ]
-    monkeypatch.setattr(queries, "FIRST_PROBE_ROWS", first)
-    monkeypatch.setattr(queries, "PROBE_ROWS", most)
+    monkeypatch.setattr(lists, "FIRST_PROBE_ROWS", first)
+    monkeypatch.setattr(lists, "PROBE_ROWS", most)
     with db.session() as s:
         fast = {
-            (n, offset): [r.id for r in queries.list_rows(s, spec, offset, 20)]
+            (n, offset): [r.id for r in lists.list_rows(s, spec, offset, 20)]
             for n, spec in enumerate(specs)
             for offset in (0, 20)
         }
-    monkeypatch.setattr(queries, "PROBE_ROWS", 0)  # every page through the full match set
+    monkeypatch.setattr(lists, "PROBE_ROWS", 0)  # every page through the full match set
     with db.session() as s:
         for (n, offset), ids in fast.items():
-            assert [r.id for r in queries.list_rows(s, specs[n], offset, 20)] == ids, specs[n]
+            assert [r.id for r in lists.list_rows(s, specs[n], offset, 20)] == ids, specs[n]
     assert len(fast[(0, 20)]) == 20 and len(fast[(4, 0)]) == 4 and fast[(10, 0)] == []
 
 
@@ -524,11 +524,11 @@ def test_global_search_from_the_newest_records_equals_the_full_match_query(
 
     demo.seed(db, seed=7, today=date(2026, 11, 28))
     needles = ["fentanyl", "芬", "芬太", "芬太尼", "yuanfeng", "REF", "f", "zz", "Shanghai", "上海"]
-    monkeypatch.setattr(queries, "SEARCH_PROBE_ROWS", probe_rows)
+    monkeypatch.setattr(lists, "SEARCH_PROBE_ROWS", probe_rows)
     with db.session() as s:
-        fast = {n: queries.search(s, n) for n in needles}
-    monkeypatch.setattr(queries, "SEARCH_PROBE_ROWS", 0)  # always the full match query
+        fast = {n: lists.search(s, n) for n in needles}
+    monkeypatch.setattr(lists, "SEARCH_PROBE_ROWS", 0)  # always the full match query
     with db.session() as s:
         for needle in needles:
-            assert queries.search(s, needle) == fast[needle], needle
+            assert lists.search(s, needle) == fast[needle], needle
     assert len(fast["芬"]["referral"]) == 10  # common text: a full group of hits

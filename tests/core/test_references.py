@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from workinggroup_app.models import ReferenceCounter
-from workinggroup_app.references import format_reference, next_reference, reserve_block
+from workinggroup_app.domain.models import ReferenceCounter
+from workinggroup_app.storage.reference_numbers import (
+    format_reference,
+    next_reference,
+    reserve_block,
+)
 
 
 def test_format_reference():

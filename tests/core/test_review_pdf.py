@@ -14,11 +14,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.core.test_dashboard import ALICE, CANARY, NOW, TODAY, build_world
-from workinggroup_app import dashboard, models
-from workinggroup_app.cli_report import add_commands
-from workinggroup_app.errors import PermissionDenied
-from workinggroup_app.permissions import Actor
-from workinggroup_app.review_pdf import export_review
+from workinggroup_app.cli.report import add_commands
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.read import dashboard
+from workinggroup_app.reports.review import export_review
 
 HOSTILE = "<img src='/etc/passwd'/> a<b & c </b> name<foo@bar.com>"
 

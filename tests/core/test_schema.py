@@ -14,10 +14,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.helpers import World
-from workinggroup_app import db as dbmod
-from workinggroup_app.db import BACKUPS_KEPT, backup_sqlite, known_revisions, open_database
-from workinggroup_app.errors import DatabaseTooNewError
-from workinggroup_app.models import Base
+from workinggroup_app.domain.errors import DatabaseTooNewError
+from workinggroup_app.domain.models import Base
+from workinggroup_app.storage import engine as dbmod
+from workinggroup_app.storage.engine import (
+    BACKUPS_KEPT,
+    backup_sqlite,
+    known_revisions,
+    open_database,
+)
 
 
 def include_object_from_env():

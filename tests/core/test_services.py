@@ -10,16 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import World
-from workinggroup_app import models, queries, releasability
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import (
-    PermissionDenied,
-    StaleEditError,
-    TransitionError,
-)
-from workinggroup_app.fields import RECORD_TYPES
-from workinggroup_app.permissions import ROLES, Actor, allowed
-from workinggroup_app.queries import ListSpec
+from workinggroup_app.domain import models, releasability
+from workinggroup_app.domain.errors import PermissionDenied, StaleEditError, TransitionError
+from workinggroup_app.domain.fields import RECORD_TYPES
+from workinggroup_app.domain.permissions import ROLES, Actor, allowed
+from workinggroup_app.read import lists
+from workinggroup_app.read.lists import ListSpec
+from workinggroup_app.storage.engine import open_database
 
 
 @pytest.fixture
@@ -132,7 +129,7 @@ def test_transition_writes_a_status_change_row(any_world):
 
 def _history(w: World, rid: int) -> list[models.StatusChange]:
     with w.db.session() as s:
-        rows = queries.history(s, "case", rid)
+        rows = lists.history(s, "case", rid)
         s.expunge_all()
         return rows
 
@@ -145,13 +142,13 @@ def test_archive_hides_from_lists_and_restore_brings_it_back(world):
 
     def listed(**kw: Any) -> list[int]:
         with w.db.session() as s:
-            return [r.id for r in queries.list_rows(s, ListSpec("case", **kw))]
+            return [r.id for r in lists.list_rows(s, ListSpec("case", **kw))]
 
     assert listed() == [keep]
     assert sorted(listed(include_archived=True)) == [keep, gone]
     with w.db.session() as s:
-        assert queries.count_rows(s, ListSpec("case")) == 1
-        assert "case" not in queries.search(s, "Archived")
+        assert lists.count_rows(s, ListSpec("case")) == 1
+        assert "case" not in lists.search(s, "Archived")
     w.svc.restore("case", gone, 2)
     assert sorted(listed()) == [keep, gone]
     assert w.get("case", gone).archived is False
@@ -329,9 +326,9 @@ def test_bilateral_audience_sees_only_releasable_records_with_releasable_parents
             for obj in s.execute(select(model)).scalars():
                 assert releasability.is_visible("bilateral", obj, type_key) == (obj.id in want)
             # and lists for a bilateral audience use the same rule
-            rows = queries.list_rows(s, ListSpec(type_key, audience="bilateral"), 0, 100)
+            rows = lists.list_rows(s, ListSpec(type_key, audience="bilateral"), 0, 100)
             assert {r.id for r in rows} == want - {r_archived}
-            assert queries.count_rows(s, ListSpec(type_key, audience="bilateral")) == len(want)
+            assert lists.count_rows(s, ListSpec(type_key, audience="bilateral")) == len(want)
 
 
 def test_unknown_audience_is_refused():
@@ -348,7 +345,7 @@ def _race(url: str, rid: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
 
     def worker(name: str, database: Any) -> None:
-        from workinggroup_app.services import Services
+        from workinggroup_app.services.records import Services
 
         svc = Services(database, Actor(name, "liaison"))
         barrier.wait()

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import text
 
 from tests.helpers import World
-from workinggroup_app import backup
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import DatabaseTooNewError, StorageError
+from workinggroup_app.domain.errors import DatabaseTooNewError, StorageError
+from workinggroup_app.storage import backup
+from workinggroup_app.storage.engine import open_database
 
 
 def sha(path: Path) -> str:
@@ -74,7 +74,7 @@ def test_a_truncated_large_database_is_refused_by_the_quick_start_up_check(
     filled, tmp_path, monkeypatch
 ):
     """Above the full-check size, start-up still notices a file cut short."""
-    from workinggroup_app import db as dbmod
+    from workinggroup_app.storage import engine as dbmod
 
     monkeypatch.setattr(dbmod, "FULL_CHECK_MAX_BYTES", 0)  # treat every file as large
     whole = tmp_path / "whole.sqlite3"

@@ -9,10 +9,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from workinggroup_app import audit, users
-from workinggroup_app.errors import NotFoundError, PermissionDenied, ValidationError
-from workinggroup_app.models import AuditEvent, User
-from workinggroup_app.permissions import ROLES, Actor
+from workinggroup_app.audit import trail
+from workinggroup_app.domain.errors import NotFoundError, PermissionDenied, ValidationError
+from workinggroup_app.domain.models import AuditEvent, User
+from workinggroup_app.domain.permissions import ROLES, Actor
+from workinggroup_app.services import users
 
 PW = "correct horse battery"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -237,7 +238,7 @@ def test_every_sign_in_event_keeps_the_chain_valid(db, admin):
         users.authenticate(db, "admin", "wrong wrong wrong")
     users.create_user(db, admin, "kim", PW, "manager")
     with db.session() as s:
-        result = audit.verify(s)
+        result = trail.verify(s)
     assert result.ok and result.checked == 4
 
 

@@ -10,15 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import World
-from workinggroup_app import models, validators
-from workinggroup_app.errors import (
+from workinggroup_app.domain import models, validators
+from workinggroup_app.domain.errors import (
     StaleEditError,
     TransitionError,
     ValidationError,
     ValidationErrors,
 )
-from workinggroup_app.permissions import Actor
-from workinggroup_app.validators import (
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.domain.validators import (
     USCC_ALPHABET,
     clean_text,
     uscc_check_char,

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from tests.helpers import TODAY, World
-from workinggroup_app import queries, words
-from workinggroup_app.errors import TransitionError, ValidationError
-from workinggroup_app.fields import RECORD_TYPES
-from workinggroup_app.workflows import WORKFLOWS, mermaid
+from workinggroup_app.domain import vocabulary
+from workinggroup_app.domain.errors import TransitionError, ValidationError
+from workinggroup_app.domain.fields import RECORD_TYPES
+from workinggroup_app.domain.workflows import WORKFLOWS, mermaid
+from workinggroup_app.read import lists
 
 
 @pytest.fixture
@@ -30,8 +31,8 @@ def test_every_state_is_reachable_named_in_both_languages_and_a_status_value(key
                 frontier.append(t.target)
     assert reached == set(wf.states)
     for state in wf.states:
-        assert words.word(wf.vocabulary, state, "en") != state
-        assert words.word(wf.vocabulary, state, "zh") != state
+        assert vocabulary.word(wf.vocabulary, state, "en") != state
+        assert vocabulary.word(wf.vocabulary, state, "zh") != state
     assert RECORD_TYPES[key].field("status").vocabulary == wf.vocabulary
     assert set(wf.closed_states) < set(wf.states)
     assert set(wf.open_states()) == set(wf.states) - set(wf.closed_states)
@@ -42,7 +43,7 @@ def test_closing_transitions_ask_for_an_outcome_where_the_record_has_one(key):
     wf = WORKFLOWS[key]
     for t in wf.transitions:
         if t.needs_outcome:
-            assert wf.outcome_vocabulary and words.keys(wf.outcome_vocabulary)
+            assert wf.outcome_vocabulary and vocabulary.keys(wf.outcome_vocabulary)
             assert t.target == "closed"
 
 
@@ -80,7 +81,7 @@ def test_a_referral_lifecycle_fills_its_dates_and_keeps_its_history(world):
     assert ref.response_due == TODAY + timedelta(days=30)
     with world.db.session() as s:
         history = [
-            (h.from_status, h.to_status, h.comment) for h in queries.history(s, "referral", rid)
+            (h.from_status, h.to_status, h.comment) for h in lists.history(s, "referral", rid)
         ]
     assert history[0] == (None, "draft", "created")
     assert [h[1] for h in history[1:]] == [*steps, "closed"]
@@ -113,12 +114,12 @@ def test_duplicate_must_name_another_referral(world):
 def test_action_item_done_records_the_date_and_reopening_clears_it(world):
     aid = world.make("action_item", due_date=TODAY - timedelta(days=3))
     with world.db.session() as s:
-        spec = queries.ListSpec("action_item", flag=True, today=TODAY)
-        assert [r.id for r in queries.list_rows(s, spec)] == [aid]
+        spec = lists.ListSpec("action_item", flag=True, today=TODAY)
+        assert [r.id for r in lists.list_rows(s, spec)] == [aid]
     world.move("action_item", aid, "in_progress", "blocked", "in_progress", "done")
     assert world.get("action_item", aid).completed_on == TODAY
     with world.db.session() as s:
-        assert queries.count_rows(s, spec) == 0  # done is never overdue
+        assert lists.count_rows(s, spec) == 0  # done is never overdue
     world.move("action_item", aid, "open")
     item = world.get("action_item", aid)
     assert (item.status, item.completed_on) == ("open", None)

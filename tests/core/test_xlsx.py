@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.helpers import World
-from workinggroup_app import models
-from workinggroup_app.errors import PermissionDenied
-from workinggroup_app.permissions import Actor
-from workinggroup_app.queries import ListSpec
-from workinggroup_app.xlsx_export import EXCEL_MAX_CELL, export_xlsx
+from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.exchange.sheets.xlsx_export import EXCEL_MAX_CELL, export_xlsx
+from workinggroup_app.read.lists import ListSpec
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",

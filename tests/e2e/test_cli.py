@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import World
-from workinggroup_app.db import known_revisions, open_database
+from workinggroup_app.storage.engine import known_revisions, open_database
 
 HEAD = known_revisions()[1]
 
@@ -83,9 +83,12 @@ def test_version(tmp_path):
 def test_the_core_commands_never_import_qt(tmp_path):
     code = (
         "import sys\n"
-        "from workinggroup_app import cli, csv_export, backup\n"
-        "cli.main(['--database-url', sys.argv[1], 'db', 'current'])\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'ui'))\n"
+        "from workinggroup_app.cli import main\n"
+        "from workinggroup_app.exchange.sheets import csv_export\n"
+        "from workinggroup_app.storage import backup\n"
+        "main.main(['--database-url', sys.argv[1], 'db', 'current'])\n"
+        "bad = sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] in ('PySide6', 'shiboken6', 'workinggroup_ui'))\n"
         "sys.exit(f'imported {bad}' if bad else 0)\n"
     )
     result = run_python(code, tmp_path)
@@ -122,8 +125,8 @@ def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path):
         "        return False\n"
         "watch = Watch()\n"
         "app.installEventFilter(watch)\n"
-        "from workinggroup_app import cli\n"
-        "cli.main(['--database-url', sys.argv[1], '--lang', 'en'])\n"
+        "from workinggroup_app.cli.main import main\n"
+        "main(['--database-url', sys.argv[1], '--lang', 'en'])\n"
     )
     result = run_python(
         code, tmp_path, QT_QPA_PLATFORM="offscreen", WORKINGGROUP_LOG_DIR=str(tmp_path / "logs")

@@ -83,17 +83,17 @@ def test_the_bundle_holds_qt_plugins_translations_fonts_and_migrations(installer
         f"{internal}/PySide6/Qt/plugins/imageformats/libqsvg.so",
         f"{internal}/PySide6/Qt/lib/libQt6Charts.so.6",
         f"{internal}/PySide6/Qt/translations/qtbase_zh_CN.qm",
-        f"{internal}/resources/fonts/wqy-microhei.ttc",
-        f"{internal}/resources/fonts/LICENSE-wqy-microhei.txt",
-        f"{internal}/migrations/env.py",
-        f"{internal}/migrations/script.py.mako",
+        f"{internal}/workinggroup_app/resources/fonts/wqy-microhei.ttc",
+        f"{internal}/workinggroup_app/resources/fonts/LICENSE-wqy-microhei.txt",
+        f"{internal}/workinggroup_app/migrations/env.py",
+        f"{internal}/workinggroup_app/migrations/script.py.mako",
     ]
     missing = [n for n in needed if n not in names]
     assert not missing
     for source in sorted((ROOT / "migrations" / "versions").glob("[0-9]*.py")):
-        assert f"{internal}/migrations/versions/{source.name}" in names
+        assert f"{internal}/workinggroup_app/migrations/versions/{source.name}" in names
     for qm in sorted((ROOT / "resources" / "i18n").glob("*.qm")):
-        assert f"{internal}/resources/i18n/{qm.name}" in names
+        assert f"{internal}/workinggroup_app/resources/i18n/{qm.name}" in names
     # the package metadata, where importlib.metadata.version() finds the version
     assert any(
         n.startswith(

@@ -10,13 +10,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from workinggroup_app import __version__, logsetup
-from workinggroup_app.db import log_dir
+from workinggroup_app import __version__
+from workinggroup_app.storage.engine import log_dir
+from workinggroup_app.support import logs
 
 
 def test_logging_goes_to_one_rotating_file_in_the_user_log_folder(root_logging):
-    path = logsetup.setup_logging()
-    again = logsetup.setup_logging()
+    path = logs.setup_logging()
+    again = logs.setup_logging()
     assert path == again == log_dir() / "workinggroup-app.log"
     ours = [
         h
@@ -28,11 +29,11 @@ def test_logging_goes_to_one_rotating_file_in_the_user_log_folder(root_logging):
     logging.getLogger("workinggroup_app.test").info("opened the meeting packet dialog")
     ours[0].flush()
     assert "opened the meeting packet dialog" in path.read_text(encoding="utf-8")
-    assert logsetup.log_file() == path
+    assert logs.log_file() == path
 
 
 def test_a_full_log_file_rolls_over_and_at_most_five_old_files_are_kept(root_logging, tmp_path):
-    path = logsetup.setup_logging(tmp_path)
+    path = logs.setup_logging(tmp_path)
     handler = next(h for h in root_logging.handlers if getattr(h, "baseFilename", "") == str(path))
     handler.maxBytes = 2_000  # the same handler, a smaller limit, so the test stays fast
     log = logging.getLogger("workinggroup_app.test")
@@ -60,7 +61,7 @@ def _crash() -> BaseException:
 
 
 def test_a_crash_report_names_version_platform_database_kind_and_the_traceback(db, db_path):
-    report = logsetup.write_crash_report(_crash(), database=db)
+    report = logs.write_crash_report(_crash(), database=db)
     assert report.parent == log_dir()
     assert report.name.startswith("crash-") and report.suffix == ".txt"
     text_ = report.read_text(encoding="utf-8")
@@ -70,7 +71,7 @@ def test_a_crash_report_names_version_platform_database_kind_and_the_traceback(d
     assert "KeyError: 'no such key'" in text_
     assert "in _crash" in text_  # the traceback's frames
     assert str(db_path) not in text_  # where the data is stays private too
-    assert logsetup.crash_reports() == [report]
+    assert logs.crash_reports() == [report]
 
 
 def test_a_crash_report_leaves_out_the_values_of_the_failed_statement(tmp_path):
@@ -83,7 +84,7 @@ def test_a_crash_report_leaves_out_the_values_of_the_failed_statement(tmp_path):
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO person VALUES (:n)"), {"n": name})
     except IntegrityError:
-        report = logsetup.write_crash_report()  # the exception being handled
+        report = logs.write_crash_report()  # the exception being handled
     engine.dispose()
     text_ = report.read_text(encoding="utf-8")
     assert "IntegrityError" in text_ and "UNIQUE constraint failed" in text_
@@ -92,15 +93,15 @@ def test_a_crash_report_leaves_out_the_values_of_the_failed_statement(tmp_path):
 
 
 def test_the_database_kind_noted_at_start_up_is_used_later(monkeypatch):
-    monkeypatch.setattr(logsetup, "_database_kind", None)
-    logsetup.note_database("postgresql+psycopg://officer@db.example/wg")
-    report = logsetup.write_crash_report(_crash())
+    monkeypatch.setattr(logs, "_database_kind", None)
+    logs.note_database("postgresql+psycopg://officer@db.example/wg")
+    report = logs.write_crash_report(_crash())
     text_ = report.read_text(encoding="utf-8")
     assert "database: PostgreSQL" in text_
     assert "db.example" not in text_ and "officer" not in text_
 
 
 def test_only_the_newest_crash_reports_are_kept(tmp_path, monkeypatch):
-    monkeypatch.setattr(logsetup, "CRASH_REPORTS_KEPT", 3)
-    made = [logsetup.write_crash_report(_crash(), folder=tmp_path) for _ in range(5)]
-    assert logsetup.crash_reports(tmp_path) == made[-3:]
+    monkeypatch.setattr(logs, "CRASH_REPORTS_KEPT", 3)
+    made = [logs.write_crash_report(_crash(), folder=tmp_path) for _ in range(5)]
+    assert logs.crash_reports(tmp_path) == made[-3:]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from workinggroup_app import selftest
+from workinggroup_app.cli import selftest
 
 
 def _run(tmp_path: Path, **kw) -> tuple[int, str]:

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.postgres.together import run_together
-from workinggroup_app import audit
-from workinggroup_app.models import AuditEvent
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_app.audit import trail
+from workinggroup_app.domain.models import AuditEvent
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import Services
 
 pytestmark = pytest.mark.postgres
 
@@ -32,12 +32,12 @@ def _assert_one_chain(db, expected: int) -> None:
     assert len(rows) == expected
     ids = [r.id for r in rows]
     assert ids == list(range(ids[0], ids[0] + len(ids)))  # consecutive: no gap, no fork
-    prev = audit.GENESIS
+    prev = trail.GENESIS
     for r in rows:
         assert r.prev_hash == prev, f"event {r.id} does not follow the one before it"
         prev = r.hash
     with db.session() as s:
-        result = audit.verify(s)
+        result = trail.verify(s)
     assert result.ok and result.checked == expected, result
 
 
@@ -84,7 +84,7 @@ TRICKY = [
 def test_server_hash_is_event_hash_for_any_text(pg_db):
     with pg_db.sessions.begin() as s:
         for i, text in enumerate(TRICKY):
-            ev = audit.append(
+            ev = trail.append(
                 s,
                 actor=f"actor {text[:20]}",
                 action="update",
@@ -93,8 +93,8 @@ def test_server_hash_is_event_hash_for_any_text(pg_db):
                 reference=text[:32],
                 changes={"summary_en": [None, text], "n": [i, i + 1]},
             )
-            assert ev.hash == audit.event_hash(ev)
-    audit.record(pg_db, actor="me", action="export", changes={"file": TRICKY[2]})
+            assert ev.hash == trail.event_hash(ev)
+    trail.record(pg_db, actor="me", action="export", changes={"file": TRICKY[2]})
     _assert_one_chain(pg_db, len(TRICKY) + 1)
 
 
@@ -102,7 +102,7 @@ def test_other_drivers_take_the_lock_statement_by_statement(pg_db, monkeypatch):
     """With a driver other than psycopg the same chain is built without the one-trip path."""
     svc = Services(pg_db, Actor("writer", "coordinator"))
     first = svc.create("action_item", ITEM)  # psycopg path
-    monkeypatch.setattr(audit, "_dialect", lambda session: ("postgresql", "psycopg2"))
+    monkeypatch.setattr(trail, "_dialect", lambda session: ("postgresql", "psycopg2"))
     second = svc.create("action_item", ITEM)
     svc.bulk_transition(
         "action_item", [(first.ids[0], first.version), (second.ids[0], second.version)], "done"
@@ -131,7 +131,7 @@ def test_the_audit_event_is_the_last_write_before_commit(pg_db, monkeypatch):
         return call
 
     for name in ("_append_pg", "_chain_tail"):
-        monkeypatch.setattr(audit, name, marked(getattr(audit, name)))
+        monkeypatch.setattr(trail, name, marked(getattr(trail, name)))
     event.listen(pg_db.engine, "before_cursor_execute", before)
     event.listen(pg_db.engine, "commit", commit)
     try:

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.postgres.together import run_together
-from workinggroup_app import services
-from workinggroup_app.fields import record_type
-from workinggroup_app.models import ActionItem, ReferenceCounter
-from workinggroup_app.permissions import Actor
-from workinggroup_app.references import format_reference
-from workinggroup_app.services import Services
+from workinggroup_app.domain.fields import record_type
+from workinggroup_app.domain.models import ActionItem, ReferenceCounter
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services import records as services
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.reference_numbers import format_reference
 
 pytestmark = pytest.mark.postgres
 

@@ -20,11 +20,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from workinggroup_app import audit, users
-from workinggroup_app.db import open_database
-from workinggroup_app.errors import StaleEditError
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_app.audit import trail
+from workinggroup_app.domain.errors import StaleEditError
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services import users
+from workinggroup_app.services.records import Services
+from workinggroup_app.storage.engine import open_database
 
 pytestmark = pytest.mark.postgres
 
@@ -144,7 +145,7 @@ def test_a_user_role_appends_to_the_audit_trail_but_cannot_change_it(roles):
             users.authenticate(db, "admin", "wrong wrong wrong")
         users.authenticate(db, "admin", PW)
         with db.session() as s:
-            result = audit.verify(s)
+            result = trail.verify(s)
             assert result.ok and result.checked == 14  # 11 writes, 2 sign-ins, first admin
 
         with db.engine.connect() as conn:
@@ -280,7 +281,7 @@ def test_two_sessions_racing_on_one_record(pg_db, monkeypatch, hold_at_bump):
         assert row.summary_en == f"mine {results.index(winners[0])}"
         assert _audit_count(pg_db) == before + 1  # only the winner's change is audited
     with pg_db.session() as s:
-        assert audit.verify(s).ok  # concurrent appends never forked the chain
+        assert trail.verify(s).ok  # concurrent appends never forked the chain
 
 
 def test_racing_transitions_one_wins(pg_db, monkeypatch):
@@ -302,7 +303,7 @@ def test_racing_transitions_one_wins(pg_db, monkeypatch):
             {"i": case.ids[0]},
         ).scalar_one()
         assert history == 2  # created + the one winning transition
-        assert audit.verify(s).ok
+        assert trail.verify(s).ok
 
 
 def _audit_count(db) -> int:

@@ -21,8 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def isolated_settings(tmp_path: Path, qapp):
     """QSettings in an INI file under tmp_path, for this test only."""
     from PySide6.QtCore import QCoreApplication, QSettings
-
-    from ui.settings import APPLICATION, ORGANIZATION
+    from workinggroup_ui.settings import APPLICATION, ORGANIZATION
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
@@ -36,23 +35,24 @@ def isolated_settings(tmp_path: Path, qapp):
 
 @pytest.fixture
 def settings(isolated_settings):
-    from ui.settings import Settings
+    from workinggroup_ui.settings import Settings
 
     return Settings()
 
 
 @pytest.fixture(scope="session")
 def cjk_font(qapp):
-    from ui.app import register_fonts
+    from workinggroup_ui.app import register_fonts
 
     return register_fonts()
 
 
 def make_ctx(db, lang: str = "en", role: str = "administrator"):
-    from ui.context import AppContext
-    from ui.ops import OpRunner
-    from workinggroup_app.permissions import Actor
-    from workinggroup_app.services import Services
+    from workinggroup_ui.context import AppContext
+    from workinggroup_ui.operations.runner import OpRunner
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services.records import Services
 
     actor = Actor("tester", role)
     ops = OpRunner(None, lang=lambda: lang)  # unexpected errors re-raise: pytest-qt fails the test

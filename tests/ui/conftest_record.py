@@ -19,10 +19,11 @@ FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microh
 
 
 def build_ctx(db: Any, lang: str = "en", role: str = "administrator", user: str = "tester"):
-    from ui.context import AppContext
-    from ui.ops import OpRunner
-    from workinggroup_app.permissions import Actor
-    from workinggroup_app.services import Services
+    from workinggroup_ui.context import AppContext
+    from workinggroup_ui.operations.runner import OpRunner
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services.records import Services
 
     actor = Actor(user, role)
     ops = OpRunner(None, lang=lambda: lang)  # unexpected errors re-raise: the test fails
@@ -163,7 +164,7 @@ def world(rctx) -> World:
 @pytest.fixture
 def open_view(qtbot, rctx):
     """open_view(type_key, record_id=None, ctx=None) -> a shown RecordView."""
-    from ui.record_view import RecordView
+    from workinggroup_ui.forms.record_view import RecordView
 
     def make(type_key: str, record_id: int | None = None, ctx: Any = None) -> Any:
         view = RecordView(ctx or rctx, type_key, record_id)
@@ -194,16 +195,16 @@ def wait_ops(ctx: Any) -> None:
 
 
 def stored(db: Any, type_key: str, record_id: int) -> Any:
-    from workinggroup_app import queries
+    from workinggroup_app.read import lists
 
     with db.session() as s:
-        obj = queries.get(s, type_key, record_id)
+        obj = lists.get(s, type_key, record_id)
         s.expunge(obj)
         return obj
 
 
 def count(db: Any, type_key: str) -> int:
-    from workinggroup_app import queries
+    from workinggroup_app.read import lists
 
     with db.session() as s:
-        return queries.count_rows(s, queries.ListSpec(type_key, include_archived=True))
+        return lists.count_rows(s, lists.ListSpec(type_key, include_archived=True))

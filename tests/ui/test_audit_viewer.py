@@ -8,13 +8,19 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
+from workinggroup_ui.dialogs.audit_trail import (
+    COL_ACTION,
+    COL_ACTOR,
+    COL_REFERENCE,
+    AuditModel,
+    AuditViewer,
+)
 
 from tests.ui.conftest import make_ctx
-from ui.audit_viewer import COL_ACTION, COL_ACTOR, COL_REFERENCE, AuditModel, AuditViewer
-from workinggroup_app import audit_queries as aq
-from workinggroup_app.errors import PermissionDenied
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_app.audit import reading as aq
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import Services
 
 
 @pytest.fixture

@@ -31,8 +31,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
-
-from ui.i18n_build import I18N_DIR, compile_ts, lrelease_command
+from workinggroup_ui.tools.i18n_build import I18N_DIR, compile_ts, lrelease_command
 
 TS = I18N_DIR / "workinggroup_zh_CN.ts"
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
@@ -105,7 +104,7 @@ def test_translations_keep_placeholders_and_accelerators():
 
 def test_no_source_string_is_missing_from_the_committed_translation(tmp_path):
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(p) for p in UI_DIR.glob("*.py"))
+    sources = sorted(str(p) for p in UI_DIR.rglob("*.py"))
     subprocess.run(
         [str(LUPDATE), "-silent", "-locations", "none", *sources, "-ts", str(fresh)],
         check=True,
@@ -222,8 +221,9 @@ def check(english_words, qtbot):
 
 
 def test_main_window_on_every_list_is_chinese(chinese, zh_ctx, settings, check, qtbot):
-    from ui.main_window import MainWindow
-    from workinggroup_app.fields import RECORD_TYPES
+    from workinggroup_ui.window.main_window import MainWindow
+
+    from workinggroup_app.domain.fields import RECORD_TYPES
 
     window = MainWindow(zh_ctx, settings)
     check(window)
@@ -248,7 +248,7 @@ def _words() -> set[str]:
     ["case", "referral", "action_item", "meeting", "entity", "substance", "agency", "contact"],
 )
 def test_new_record_form_of_every_type_is_chinese(chinese, zh_ctx, check, type_key):
-    from ui.record_view import RecordView
+    from workinggroup_ui.forms.record_view import RecordView
 
     view = RecordView(zh_ctx, type_key, None)
     view.resize(1100, 850)
@@ -256,7 +256,7 @@ def test_new_record_form_of_every_type_is_chinese(chinese, zh_ctx, check, type_k
 
 
 def test_stored_referral_with_history_is_chinese(chinese, zh_ctx, check):
-    from ui.record_view import RecordView
+    from workinggroup_ui.forms.record_view import RecordView
 
     s = zh_ctx.services
     agency = s.create(
@@ -284,19 +284,20 @@ def test_stored_referral_with_history_is_chinese(chinese, zh_ctx, check):
 
 
 def test_dialogs_are_chinese(chinese, zh_ctx, settings, check, tmp_path, db):
-    from ui.audit_viewer import AuditViewerDialog
-    from ui.dashboard import DashboardView
-    from ui.exchange_dialog import ExchangeDialog
-    from ui.export_dialog import ExportDialog
-    from ui.import_dialog import ImportDialog
-    from ui.list_view import BulkStatusDialog, ColumnsDialog
-    from ui.packet_dialog import PacketDialog
-    from ui.preferences import PreferencesDialog
-    from ui.search_dialog import SearchDialog
-    from ui.sign_in import FirstRunDialog, SignInDialog
-    from ui.transition_dialog import TransitionDialog
-    from ui.user_admin import UserAdminDialog
-    from workinggroup_app.queries import ListSpec
+    from workinggroup_ui.dashboard.view import DashboardView
+    from workinggroup_ui.dialogs.audit_trail import AuditViewerDialog
+    from workinggroup_ui.dialogs.exchange import ExchangeDialog
+    from workinggroup_ui.dialogs.export import ExportDialog
+    from workinggroup_ui.dialogs.import_sheet import ImportDialog
+    from workinggroup_ui.dialogs.packet import PacketDialog
+    from workinggroup_ui.dialogs.preferences import PreferencesDialog
+    from workinggroup_ui.dialogs.search import SearchDialog
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
+    from workinggroup_ui.dialogs.transition import TransitionDialog
+    from workinggroup_ui.dialogs.users import UserAdminDialog
+    from workinggroup_ui.lists.view import BulkStatusDialog, ColumnsDialog
+
+    from workinggroup_app.read.lists import ListSpec
 
     check(TransitionDialog(zh_ctx, "referral", 1, 1, "REF-2026-0001", "draft", "sent"))
     check(SearchDialog(zh_ctx))
@@ -318,10 +319,9 @@ def test_preferences_store_the_language_for_the_next_start(
     chinese, zh_ctx, settings, qtbot, monkeypatch
 ):
     from PySide6.QtWidgets import QMessageBox
-
-    from ui import settings as opts
-    from ui.app import resolve_language
-    from ui.preferences import PreferencesDialog
+    from workinggroup_ui import settings as opts
+    from workinggroup_ui.app import resolve_language
+    from workinggroup_ui.dialogs.preferences import PreferencesDialog
 
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a))

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from workinggroup_ui.window.idle_lock import IDLE_MINUTES, IdleLock, IdleWatcher, LockOverlay
 
-from ui.idle_lock import IDLE_MINUTES, IdleLock, IdleWatcher, LockOverlay
-from workinggroup_app import users
-from workinggroup_app.models import AuditEvent
+from workinggroup_app.domain.models import AuditEvent
+from workinggroup_app.services import users
 
 PW = "correct horse battery"
 
@@ -261,7 +261,7 @@ def test_the_minutes_are_a_setting_with_a_default_of_thirty(settings):
 
 
 def test_the_real_main_window_with_an_unsaved_record(ctx, dataset, settings, db, qtbot):
-    from ui.main_window import MainWindow
+    from workinggroup_ui.window.main_window import MainWindow
 
     users.create_first_administrator(db, "ada", PW)
     ctx.actor = users.authenticate(db, "ada", PW)
@@ -293,8 +293,8 @@ def test_the_real_main_window_with_an_unsaved_record(ctx, dataset, settings, db,
 def test_preferences_set_the_idle_minutes_and_the_running_lock_follows(
     ctx, dataset, settings, db, qtbot
 ):
-    from ui.main_window import MainWindow
-    from ui.preferences import PreferencesDialog
+    from workinggroup_ui.dialogs.preferences import PreferencesDialog
+    from workinggroup_ui.window.main_window import MainWindow
 
     users.create_first_administrator(db, "ada", PW)
     ctx.actor = users.authenticate(db, "ada", PW)

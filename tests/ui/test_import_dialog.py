@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
+from workinggroup_ui.dialogs.export import ExportDialog
+from workinggroup_ui.dialogs.import_sheet import ImportDialog
 
-from ui.export_dialog import ExportDialog
-from ui.import_dialog import ImportDialog
-from workinggroup_app import models
-from workinggroup_app.queries import ListSpec
+from workinggroup_app.domain import models
+from workinggroup_app.read.lists import ListSpec
 
 HEADERS = [
     "标题（英文）",
@@ -184,9 +184,10 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
 ):
     import shutil
 
-    from ui.exchange_dialog import ExchangeDialog
-    from workinggroup_app import exchange
-    from workinggroup_app.db import open_database
+    from workinggroup_ui.dialogs.exchange import ExchangeDialog
+
+    from workinggroup_app.exchange import sync
+    from workinggroup_app.storage.engine import open_database
 
     dialog = ExchangeDialog(ctx, key_dir=tmp_path / "our-keys")
     qtbot.addWidget(dialog)
@@ -194,15 +195,15 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     assert not dialog.save_public_button.isEnabled()  # no key yet
     qtbot.mouseClick(dialog.create_key_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
-    _key, ours = exchange.own_key(tmp_path / "our-keys")
+    _key, ours = sync.own_key(tmp_path / "our-keys")
     assert ours.fingerprint in dialog.own_key_label.text()
 
     # the counterpart: its own database and key; we register its public key
-    exchange.generate_key("PRC", directory=tmp_path / "their-keys")
+    sync.generate_key("PRC", directory=tmp_path / "their-keys")
     shutil.copyfile(sqlite_template, tmp_path / "prc.sqlite3")
     theirs = open_database(str(tmp_path / "prc.sqlite3"))
     try:
-        from workinggroup_app.services import Services
+        from workinggroup_app.services.records import Services
 
         Services(theirs).create(
             "entity",
@@ -213,11 +214,11 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
                 "releasability": "releasable",
             },
         )
-        exchange.export_package(theirs, tmp_path / "in.zip", key_dir=tmp_path / "their-keys")
+        sync.export_package(theirs, tmp_path / "in.zip", key_dir=tmp_path / "their-keys")
     finally:
         theirs.dispose()
     qtbot.keyClicks(dialog.key_name, "PRC MPS")
-    qtbot.keyClicks(dialog.key_path, str(tmp_path / "their-keys" / exchange.PUBLIC_KEY))
+    qtbot.keyClicks(dialog.key_path, str(tmp_path / "their-keys" / sync.PUBLIC_KEY))
     qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
     assert dialog.keys_list.count() == 1 and "PRC MPS" in dialog.keys_list.item(0).text()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from workinggroup_ui.lists.model import FLAG_ROLE, ID_ROLE, ROW_ROLE, RecordListModel
 
-from ui.list_model import FLAG_ROLE, ID_ROLE, ROW_ROLE, RecordListModel
-from workinggroup_app.queries import ListSpec, Row
+from workinggroup_app.read.lists import ListSpec, Row
 
 
 def _column(model: RecordListModel, name: str) -> int:
@@ -240,7 +240,7 @@ def test_a_count_nobody_wants_any_more_is_stopped(ctx, dataset, qtbot, monkeypat
 
     from sqlalchemy import text
 
-    from workinggroup_app import queries as q
+    from workinggroup_app.read import lists as q
 
     real_count = q.count_rows
     started: list[float] = []

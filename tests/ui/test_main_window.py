@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
+from workinggroup_ui import settings as opts
+from workinggroup_ui.lists.model import ID_ROLE
+from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 
-from ui import settings as opts
-from ui.list_model import ID_ROLE
-from ui.main_window import RECORD_TYPE_KEYS, MainWindow
-from workinggroup_app import queries
+from workinggroup_app.read import lists
 
 
 @pytest.fixture
@@ -329,7 +329,7 @@ def test_ctrl_s_saves_the_record_in_the_current_tab(window, qtbot, ctx, dataset)
     ctx.ops.wait()
     qtbot.waitUntil(lambda: not record.has_unsaved_changes())
     with ctx.db.session() as s:
-        assert queries.get(s, "referral", dataset.ids["r_press"]).title_en == (
+        assert lists.get(s, "referral", dataset.ids["r_press"]).title_en == (
             "Pill press export to Mexico"
         )
     # the list refreshed from the change signal
@@ -471,7 +471,7 @@ def test_bulk_status_change_updates_the_list_and_writes_history(window, qtbot, c
     assert by_id[dataset.ids["a_overdue"]] == "In progress — Overdue"
     with ctx.db.session() as s:
         for name in ("a_overdue", "a_joint"):
-            last = queries.history(s, "action_item", dataset.ids[name])[-1]
+            last = lists.history(s, "action_item", dataset.ids[name])[-1]
             assert (last.from_status, last.to_status) == ("open", "in_progress")
             assert last.comment == "Agreed at the plenary"
             assert last.changed_by == "tester"
@@ -507,8 +507,8 @@ def test_bulk_change_is_all_or_nothing(window, qtbot, ctx, dataset, monkeypatch)
     ctx.ops.wait()
     assert warnings and "No row was changed" in warnings[0]
     with ctx.db.session() as s:
-        assert queries.get(s, "action_item", dataset.ids["a_overdue"]).status == "open"
-        assert queries.get(s, "action_item", dataset.ids["a_joint"]).status == "open"
+        assert lists.get(s, "action_item", dataset.ids["a_overdue"]).status == "open"
+        assert lists.get(s, "action_item", dataset.ids["a_joint"]).status == "open"
 
 
 # --- columns and settings -----------------------------------------------------------------------------
@@ -536,7 +536,7 @@ def test_column_chooser_hides_a_column_and_the_choice_persists(ctx, dataset, set
     assert "Releasability" not in labels
     first.close()
 
-    from ui.settings import Settings
+    from workinggroup_ui.settings import Settings
 
     second = MainWindow(ctx, Settings())
     qtbot.addWidget(second)
@@ -575,7 +575,7 @@ def test_window_layout_and_last_list_are_remembered(ctx, dataset, settings, qtbo
 
 
 def test_a_chosen_language_is_kept_for_the_next_start(window, settings):
-    from ui.app import resolve_language
+    from workinggroup_ui.app import resolve_language
 
     answer = ModalAnswer(QMessageBox.StandardButton.Ok)
     window.language_actions["zh_CN"].trigger()
@@ -626,8 +626,8 @@ def create_administrator(dialog) -> None:
 
 
 def test_start_up_shows_the_window_then_opens_the_database(settings, qtbot, db_path):
-    from ui.app import Starter
-    from ui.sign_in import FirstRunDialog
+    from workinggroup_ui.app import Starter
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
@@ -651,7 +651,7 @@ def test_start_up_shows_the_window_then_opens_the_database(settings, qtbot, db_p
 
 
 def test_a_damaged_database_is_explained_without_a_traceback(settings, qtbot, tmp_path):
-    from ui.app import Starter
+    from workinggroup_ui.app import Starter
 
     bad = tmp_path / "damaged.sqlite3"
     bad.write_bytes(b"this is not a database at all" * 100)
@@ -669,8 +669,8 @@ def test_a_damaged_database_is_explained_without_a_traceback(settings, qtbot, tm
 
 @pytest.mark.slow
 def test_demo_start_seeds_an_empty_demo_database_once(settings, qtbot):
-    from ui.app import Starter, demo_database_url
-    from ui.sign_in import FirstRunDialog
+    from workinggroup_ui.app import Starter, demo_database_url
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
@@ -687,7 +687,7 @@ def test_demo_start_seeds_an_empty_demo_database_once(settings, qtbot):
 
 
 def test_language_comes_from_the_argument_then_the_settings(settings):
-    from ui.app import resolve_language
+    from workinggroup_ui.app import resolve_language
 
     assert resolve_language("zh", settings) == "zh_CN"
     settings.set(opts.LANGUAGE, "zh_CN")
@@ -697,8 +697,7 @@ def test_language_comes_from_the_argument_then_the_settings(settings):
 
 def test_chinese_loads_qts_own_translation(qapp):
     from PySide6.QtCore import QCoreApplication
-
-    from ui.app import install_translators
+    from workinggroup_ui.app import install_translators
 
     installed = install_translators(qapp, "zh_CN")
     try:
@@ -711,8 +710,7 @@ def test_chinese_loads_qts_own_translation(qapp):
 
 def test_the_shipped_font_draws_chinese(qapp):
     from PySide6.QtGui import QFont, QFontMetrics
-
-    from ui.app import register_fonts
+    from workinggroup_ui.app import register_fonts
 
     families = register_fonts()
     assert any("WenQuanYi" in f for f in families)
@@ -723,7 +721,7 @@ def test_the_shipped_font_draws_chinese(qapp):
 def test_unexpected_errors_reach_a_dialog_with_details_and_the_log(qtbot, tmp_path):
     import sys
 
-    from ui.error_dialog import ErrorDialog, install_excepthook, setup_logging
+    from workinggroup_ui.dialogs.error import ErrorDialog, install_excepthook, setup_logging
 
     log_file = setup_logging(tmp_path)
     previous = sys.excepthook
@@ -751,8 +749,7 @@ def test_unexpected_errors_reach_a_dialog_with_details_and_the_log(qtbot, tmp_pa
 
 def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_path, cjk_font):
     from PySide6.QtGui import QImage
-
-    from ui.screenshot import take_screenshots
+    from workinggroup_ui.tools.screenshot import take_screenshots
 
     paths = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
     names = [p.name for p in paths]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from workinggroup_app import queries
+from workinggroup_app.read import lists
 
 try:  # tests/ui is a plain folder today; a package if __init__.py files are added
     from conftest_record import (  # type: ignore[import-not-found]
@@ -52,7 +52,7 @@ def choose(combo, key) -> None:
 
 def content(db, meeting_id):
     with db.session() as s:
-        m = queries.get(s, "meeting", meeting_id)
+        m = lists.get(s, "meeting", meeting_id)
         return (
             [
                 (a.side, a.name_en, a.name_zh, a.position_en, a.agency_id, a.head_of_delegation)
@@ -224,13 +224,15 @@ def test_packet_dialog_runs_the_export_with_progress(
         assert actor is not None and actor.username  # the packet is written as the signed-in user
         return types.SimpleNamespace(path=Path(out_path), pages=3)
 
-    fake = types.ModuleType("workinggroup_app.packet")
+    fake = types.ModuleType("workinggroup_app.reports.packet")
     fake.export_packet = fake_export  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "workinggroup_app.packet", fake)
+    monkeypatch.setitem(sys.modules, "workinggroup_app.reports.packet", fake)
 
     view = open_view("meeting", world.ids["meeting"])
     opened = []
-    monkeypatch.setattr("ui.packet_dialog.QDesktopServices.openUrl", lambda url: opened.append(url))
+    monkeypatch.setattr(
+        "workinggroup_ui.dialogs.packet.QDesktopServices.openUrl", lambda url: opened.append(url)
+    )
     click(qtbot, view.extension.export_button)
     dialog = view.extension.packet_dialog
     assert dialog is not None and dialog.isVisible()
@@ -244,7 +246,8 @@ def test_packet_dialog_runs_the_export_with_progress(
     target = tmp_path / "out" / "packet"
     target.parent.mkdir()
     monkeypatch.setattr(
-        "ui.packet_dialog.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        "workinggroup_ui.dialogs.packet.QFileDialog.getSaveFileName",
+        lambda *a, **k: (str(target), ""),
     )
     click(qtbot, dialog.browse)
     assert dialog.path.text() == str(target)
@@ -274,7 +277,7 @@ def test_packet_dialog_offers_bilateral_only_to_roles_that_may(qtbot, db, world,
 
 def test_packet_dialog_writes_a_bilateral_pdf(qtbot, rctx, world, open_view, tmp_path):
     pytest.importorskip("reportlab")
-    from workinggroup_app.packet import export_packet  # noqa: F401  (the real module)
+    from workinggroup_app.reports.packet import export_packet  # noqa: F401  (the real module)
 
     mid = world.ids["meeting"]
     rctx.services.save_meeting_content(

@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from workinggroup_app import fields, queries, validators, words
-from workinggroup_app.fields import CHOICE, LINK, LONGTEXT, READONLY, RECORD_TYPES, TEXT
-from workinggroup_app.permissions import Actor
-from workinggroup_app.services import Services
+from workinggroup_app.domain import fields, validators, vocabulary
+from workinggroup_app.domain.fields import CHOICE, LINK, LONGTEXT, READONLY, RECORD_TYPES, TEXT
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.read import lists
+from workinggroup_app.services.records import Services
 
 try:  # tests/ui is a plain folder today; a package if __init__.py files are added
     from conftest_record import (  # type: ignore[import-not-found]
@@ -87,7 +88,7 @@ def test_create_edit_and_refuse_invalid_input(qtbot, rctx, world, open_view, typ
     view = open_view(type_key)
     titles: list[str] = []
     view.title_changed.connect(titles.append)
-    noun = words.word("record_type", type_key).lower()
+    noun = vocabulary.word("record_type", type_key).lower()
     assert view.title() == f"New {noun}"
     title = f"Formtest {type_key} created"
     fill_required(qtbot, view, world, title=title)
@@ -102,7 +103,7 @@ def test_create_edit_and_refuse_invalid_input(qtbot, rctx, world, open_view, typ
     assert titles[-1] == view.reference and view.reference.startswith(rt.prefix + "-")
     assert not view.has_unsaved_changes()
     with rctx.db.session() as s:
-        rows = queries.list_rows(s, queries.ListSpec(type_key, text="Formtest"))
+        rows = lists.list_rows(s, lists.ListSpec(type_key, text="Formtest"))
     assert [(r.id, r.values["title_en"]) for r in rows] == [(view.record_id, title)]
 
     # edit the English title and save: a new version, an audit event with old -> new
@@ -115,7 +116,7 @@ def test_create_edit_and_refuse_invalid_input(qtbot, rctx, world, open_view, typ
     obj = stored(rctx.db, type_key, view.record_id)
     assert obj.title_en == "Formtest edited" and obj.version == 2
     with rctx.db.session() as s:
-        last = queries.audit_events(s, type_key, view.record_id)[-1]
+        last = lists.audit_events(s, type_key, view.record_id)[-1]
     assert last.action == "update" and last.actor == "tester"
     assert json.loads(last.changes)["title_en"] == [title, "Formtest edited"]
     action, changes = view.history.audit.events()[0]
@@ -209,7 +210,7 @@ def test_link_picker_types_ahead_and_links_list_adds_and_removes(qtbot, rctx, wo
     click(qtbot, view.save_button)
     wait_ops(rctx)
     with rctx.db.session() as s:
-        obj = queries.get(s, "referral", world.ids["referral"])
+        obj = lists.get(s, "referral", world.ids["referral"])
         assert obj.receiving_agency_id == world.ids["dea"]
         assert [x.id for x in obj.substances] == [world.ids["substance"]]
     links = view.form.editors["entities"].links
@@ -219,7 +220,7 @@ def test_link_picker_types_ahead_and_links_list_adds_and_removes(qtbot, rctx, wo
     click(qtbot, view.save_button)
     wait_ops(rctx)
     with rctx.db.session() as s:
-        assert queries.get(s, "referral", world.ids["referral"]).entities == []
+        assert lists.get(s, "referral", world.ids["referral"]).entities == []
 
 
 def test_unknown_link_text_is_refused_by_the_service_next_to_the_field(
@@ -418,7 +419,7 @@ def test_transition_button_dialog_updates_status_and_timeline(
     view = open_view(type_key, rid)
     current = view.data.status
     with rctx.db.session() as s:
-        allowed = rctx.services.allowed_transitions(type_key, queries.get(s, type_key, rid))
+        allowed = rctx.services.allowed_transitions(type_key, lists.get(s, type_key, rid))
     assert list(view.transitions.buttons) == allowed  # exactly the allowed transitions
     target = next(
         t
@@ -436,11 +437,11 @@ def test_transition_button_dialog_updates_status_and_timeline(
     assert not dialog.isVisible()
     obj = stored(rctx.db, type_key, rid)
     assert obj.status == target and obj.version == 2
-    assert view.status_label.text() == words.word(wf.vocabulary, target)
-    assert view.form.editors["status"].label.text() == words.word(wf.vocabulary, target)
+    assert view.status_label.text() == vocabulary.word(wf.vocabulary, target)
+    assert view.form.editors["status"].label.text() == vocabulary.word(wf.vocabulary, target)
     newest = view.history.timeline.entries()[0]
     assert newest == (
-        f"{words.word(wf.vocabulary, current)} → {words.word(wf.vocabulary, target)}",
+        f"{vocabulary.word(wf.vocabulary, current)} → {vocabulary.word(wf.vocabulary, target)}",
         "Moved after the call with the counterpart",
     )
     item = view.history.timeline.topLevelItem(0)
@@ -480,7 +481,7 @@ def test_closing_transition_requires_an_outcome(
     obj = stored(rctx.db, type_key, rid)
     assert (obj.status, obj.outcome) == ("closed", outcome)
     vocab = fields.record_type(type_key).workflow.outcome_vocabulary
-    assert view.form.editors["outcome"].label.text() == words.word(vocab, outcome)
+    assert view.form.editors["outcome"].label.text() == vocabulary.word(vocab, outcome)
 
 
 def test_duplicate_transition_names_the_referral_it_repeats(qtbot, rctx, world, open_view):

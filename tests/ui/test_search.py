@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-
-from ui.main_window import MainWindow
+from workinggroup_ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
+from workinggroup_ui import settings as opts
+from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
+from workinggroup_ui.window.main_window import MainWindow
 
 from tests.ui.conftest import make_ctx
-from ui import settings as opts
-from ui.dashboard import DashboardView, last_visit_option
-from ui.main_window import MainWindow
-from workinggroup_app import queries
+from workinggroup_app.read import lists
 
 PASSWORD = "correct horse battery"
 
@@ -39,7 +39,7 @@ def window(ctx, dataset, settings, qtbot):
 
 def count(ctx, spec) -> int:
     with ctx.db.session() as s:
-        return queries.count_rows(s, spec)
+        return lists.count_rows(s, spec)
 
 
 def click_nav(window, qtbot, row: int) -> None:
@@ -84,7 +84,7 @@ def test_a_dashboard_tile_opens_its_list_with_the_same_count(window, qtbot, ctx)
     qtbot.mouseClick(view.external_clear, Qt.MouseButton.LeftButton)
     view.wait()
     assert not view.external_bar.isVisible()
-    assert view.model.rowCount() == count(ctx, queries.ListSpec(view.rt.key))
+    assert view.model.rowCount() == count(ctx, lists.ListSpec(view.rt.key))
 
 
 def test_every_tile_opens_a_list_of_its_number(window, qtbot, ctx):
@@ -109,7 +109,7 @@ def test_touching_a_filter_leaves_the_dashboard_selection(window, qtbot, ctx):
     view.filters.archived.setChecked(True)
     view.wait()
     assert not view.external_bar.isVisible()
-    everything = queries.ListSpec(view.rt.key, include_archived=True)
+    everything = lists.ListSpec(view.rt.key, include_archived=True)
     assert view.model.rowCount() == count(ctx, everything)
 
 
@@ -149,12 +149,12 @@ def shown_dialog(cls):
 
 
 def dialog_classes():
-    from ui.audit_viewer import AuditViewerDialog
-    from ui.exchange_dialog import ExchangeDialog
-    from ui.export_dialog import ExportDialog
-    from ui.import_dialog import ImportDialog
-    from ui.preferences import PreferencesDialog
-    from ui.user_admin import UserAdminDialog
+    from workinggroup_ui.dialogs.audit_trail import AuditViewerDialog
+    from workinggroup_ui.dialogs.exchange import ExchangeDialog
+    from workinggroup_ui.dialogs.export import ExportDialog
+    from workinggroup_ui.dialogs.import_sheet import ImportDialog
+    from workinggroup_ui.dialogs.preferences import PreferencesDialog
+    from workinggroup_ui.dialogs.users import UserAdminDialog
 
     return {
         "export_list": ExportDialog,
@@ -186,7 +186,7 @@ def test_each_menu_action_opens_its_dialog(window, qtbot, name):
 
 
 def test_export_list_uses_the_filter_of_the_list_on_screen(window, qtbot):
-    from ui.export_dialog import ExportDialog
+    from workinggroup_ui.dialogs.export import ExportDialog
 
     view = window.show_list("action_item")
     view.filters.flag_box.setChecked(True)
@@ -226,17 +226,18 @@ def test_tools_follow_the_role(db, settings, qtbot, role, audit, users, importin
 def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_path):
     import sys
 
-    from ui import error_dialog
-    from workinggroup_app import logsetup
+    from workinggroup_ui.dialogs import error
 
-    log_file = error_dialog.setup_logging(tmp_path / "logs")
-    assert error_dialog.log_path() == log_file == tmp_path / "logs" / logsetup.LOG_FILE_NAME
-    before = set(logsetup.crash_reports())
-    seen: list[error_dialog.ErrorDialog] = []
+    from workinggroup_app.support import logs
+
+    log_file = error.setup_logging(tmp_path / "logs")
+    assert error.log_path() == log_file == tmp_path / "logs" / logs.LOG_FILE_NAME
+    before = set(logs.crash_reports())
+    seen: list[error.ErrorDialog] = []
 
     def answer() -> None:
         for w in QApplication.topLevelWidgets():
-            if isinstance(w, error_dialog.ErrorDialog) and w.isVisible() and w not in seen:
+            if isinstance(w, error.ErrorDialog) and w.isVisible() and w not in seen:
                 seen.append(w)
                 w.copy_button.click()
                 w.reject()
@@ -245,7 +246,7 @@ def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_pa
     timer.timeout.connect(answer)
     timer.start(20)
     previous = sys.excepthook
-    error_dialog.install_excepthook()
+    error.install_excepthook()
     try:
         try:
             raise RuntimeError("a bug nobody expected")
@@ -254,7 +255,7 @@ def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_pa
     finally:
         sys.excepthook = previous
         timer.stop()
-    new = sorted(set(logsetup.crash_reports()) - before)
+    new = sorted(set(logs.crash_reports()) - before)
     assert len(new) == 1
     assert "a bug nobody expected" in new[0].read_text(encoding="utf-8")
     dialog = seen[0]
@@ -266,7 +267,7 @@ def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_pa
 def test_the_desktop_file_name_matches_the_installed_desktop_entry():
     from pathlib import Path
 
-    from ui.app import DESKTOP_FILE_NAME
+    from workinggroup_ui.app import DESKTOP_FILE_NAME
 
     linux = Path(__file__).resolve().parents[2] / "packaging" / "linux"
     assert (linux / f"{DESKTOP_FILE_NAME}.desktop").exists()
@@ -303,7 +304,7 @@ def create_admin(dialog) -> None:
 
 
 def start(settings, qtbot, url, codes=None, *, demo=False):
-    from ui.app import Starter
+    from workinggroup_ui.app import Starter
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
@@ -322,7 +323,7 @@ def finish(window) -> None:
 
 
 def test_the_first_start_creates_the_administrator_who_then_works(settings, qtbot, db_path):
-    from ui.sign_in import FirstRunDialog
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     dialogs = Dialogs(FirstRunDialog, create_admin)
     window, _starter = start(settings, qtbot, str(db_path))
@@ -341,7 +342,7 @@ def test_the_first_start_creates_the_administrator_who_then_works(settings, qtbo
 
 
 def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot, db_path):
-    from ui.sign_in import FirstRunDialog
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     states: list[tuple[object, bool]] = []
 
@@ -359,9 +360,10 @@ def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot,
 
 
 def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
-    from ui.sign_in import FirstRunDialog, SignInDialog
-    from workinggroup_app import users
-    from workinggroup_app.db import open_database
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
+
+    from workinggroup_app.services import users
+    from workinggroup_app.storage.engine import open_database
 
     db = open_database(str(db_path))
     users.create_first_administrator(db, "alice", PASSWORD, "Alice Smith")
@@ -390,7 +392,7 @@ def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
 
 
 def test_the_lock_hides_the_window_and_the_password_brings_it_back(settings, qtbot, db_path):
-    from ui.sign_in import FirstRunDialog
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     settings.set(opts.IDLE_MINUTES, 5)
     dialogs = Dialogs(FirstRunDialog, create_admin)
@@ -410,7 +412,7 @@ def test_the_lock_hides_the_window_and_the_password_brings_it_back(settings, qtb
 
 
 def test_the_idle_minutes_option_is_the_lock_modules(settings):
-    from ui import idle_lock
+    from workinggroup_ui.window import idle_lock
 
     assert opts.IDLE_MINUTES == idle_lock.IDLE_MINUTES
     assert opts.IDLE_MINUTES in opts.OPTIONS
@@ -422,9 +424,9 @@ def test_the_idle_minutes_option_is_the_lock_modules(settings):
 
 def test_the_new_entries_and_menus_are_chinese(zh_ctx, dataset, settings, qtbot, tmp_path):
     from PySide6.QtCore import QCoreApplication, QTranslator
+    from workinggroup_ui.tools.i18n_build import compile_ts
 
     from tests.ui.test_i18n import TS
-    from ui.i18n_build import compile_ts
 
     qm = tmp_path / "workinggroup_zh_CN.qm"
     assert compile_ts(TS, qm)

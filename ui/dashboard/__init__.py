@@ -1,0 +1,1 @@
+"""The manager's dashboard: tiles and charts of open and overdue work."""

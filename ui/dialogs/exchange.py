@@ -1,0 +1,534 @@
+"""Exchange packages with the counterpart: keys, sending, receiving, conflicts.
+
+Four tabs over ``workinggroup_app.exchange.sync``:
+
+- Keys: create this side's signing key (its fingerprint is read to the counterpart by
+  telephone or in person), save the public key to send, register the counterpart's key.
+- Send: write a signed package of releasable records, optionally only those changed
+  since a date.
+- Receive: verify a package and preview what would change, then apply it. A package that
+  fails verification is refused with the reason; nothing from it is written.
+- Conflicts: records both sides changed; the user keeps ours or takes theirs.
+
+Everything runs through the op runner; the dialog decides nothing itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.forms.form import ERROR_STYLE, plain_label
+
+from workinggroup_app.domain import permissions, vocabulary
+from workinggroup_app.domain.errors import DomainError
+from workinggroup_app.domain.fields import record_type
+from workinggroup_app.exchange import sync
+from workinggroup_app.services.records import Change
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return item
+
+
+def _show(value: Any, limit: int = 50) -> str:
+    if value in (None, "", []):
+        return "—"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+class ExchangeDialog(QDialog):
+    applied = Signal(object)  # the ImportResult of an applied package
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, key_dir: Path | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.key_dir = key_dir
+        self.preview: sync.ImportResult | None = None
+        self.setWindowTitle(self.tr("Exchange with the counterpart"))
+        self.resize(900, 600)
+        self.allowed = permissions.allowed(ctx.actor.role, "exchange")
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._keys_tab(), self.tr("Keys"))
+        self.tabs.addTab(self._send_tab(), self.tr("Send"))
+        self.tabs.addTab(self._receive_tab(), self.tr("Receive"))
+        self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts"))
+
+        self.status = plain_label("", self)
+        self.status.setWordWrap(True)
+        self.error = plain_label("", self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        if not self.allowed:
+            self._say_error(self.tr("Your role may not exchange packages with the counterpart."))
+            for w in self.findChildren(QPushButton):
+                if w is not close:
+                    w.setEnabled(False)
+        self.refresh()
+
+    # --- tabs ----------------------------------------------------------------------------------
+
+    def _keys_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.own_key_label = plain_label("", tab)
+        self.own_key_label.setWordWrap(True)
+        self.own_key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.own_name = QLineEdit("US", tab)
+        self.create_key_button = QPushButton(self.tr("Create key"), tab)
+        self.save_public_button = QPushButton(self.tr("Save public key…"), tab)
+        own_row = QHBoxLayout()
+        own_row.addWidget(self.own_name, 1)
+        own_row.addWidget(self.create_key_button)
+        own_row.addWidget(self.save_public_button)
+
+        self.keys_list = QListWidget(tab)
+        self.key_name = QLineEdit(tab)
+        self.key_name.setPlaceholderText(self.tr("Whose key, e.g. PRC MPS"))
+        self.key_path = QLineEdit(tab)
+        self.key_path.setPlaceholderText(self.tr("Public key file (.pem)"))
+        browse = QPushButton(self.tr("Browse…"), tab)
+        browse.clicked.connect(
+            lambda: self._pick_open(self.key_path, self.tr("Public keys (*.pem *.pub)"))
+        )
+        self.register_button = QPushButton(self.tr("Register"), tab)
+        reg_row = QHBoxLayout()
+        reg_row.addWidget(self.key_name)
+        reg_row.addWidget(self.key_path, 1)
+        reg_row.addWidget(browse)
+        reg_row.addWidget(self.register_button)
+
+        form = QFormLayout(tab)
+        form.addRow(self.tr("This side"), self.own_key_label)
+        form.addRow(self.tr("Name in packages"), own_row)
+        form.addRow(self.tr("Counterpart keys"), self.keys_list)
+        form.addRow(self.tr("Register a key"), reg_row)
+        self.create_key_button.clicked.connect(self.create_key)
+        self.save_public_button.clicked.connect(self.save_public_key)
+        self.register_button.clicked.connect(self.register_key)
+        return tab
+
+    def _send_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.since_check = QCheckBox(self.tr("Only records changed since"), tab)
+        self.since_date = QDateEdit(QDate.currentDate().addMonths(-1), tab)
+        self.since_date.setCalendarPopup(True)
+        self.since_date.setDisplayFormat("yyyy-MM-dd")
+        since_row = QHBoxLayout()
+        since_row.addWidget(self.since_check)
+        since_row.addWidget(self.since_date)
+        since_row.addStretch(1)
+        self.out_path = QLineEdit(tab)
+        self.out_path.setPlaceholderText(self.tr("Package file (.zip)"))
+        browse = QPushButton(self.tr("Browse…"), tab)
+        browse.clicked.connect(self._pick_save)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out_path, 1)
+        out_row.addWidget(browse)
+        self.export_button = QPushButton(self.tr("Write package"), tab)
+        self.send_result = plain_label("", tab)
+        self.send_result.setWordWrap(True)
+        note = plain_label(
+            self.tr(
+                "Only records marked releasable to the counterpart are written, with the "
+                "fields shared with them; source grades, notes and internal records stay here."
+            ),
+            tab,
+        )
+        note.setWordWrap(True)
+        form = QFormLayout(tab)
+        form.addRow("", note)
+        form.addRow(self.tr("Records"), since_row)
+        form.addRow(self.tr("Save as"), out_row)
+        form.addRow("", self.export_button)
+        form.addRow("", self.send_result)
+        self.export_button.clicked.connect(self.export_package)
+        return tab
+
+    def _receive_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.in_path = QLineEdit(tab)
+        self.in_path.setPlaceholderText(self.tr("Package file (.zip) from the counterpart"))
+        browse = QPushButton(self.tr("Browse…"), tab)
+        browse.clicked.connect(lambda: self._pick_open(self.in_path, self.tr("Packages (*.zip)")))
+        self.preview_button = QPushButton(self.tr("Verify and preview"), tab)
+        self.apply_button = QPushButton(self.tr("Apply"), tab)
+        self.apply_button.setEnabled(False)
+        row = QHBoxLayout()
+        row.addWidget(self.in_path, 1)
+        row.addWidget(browse)
+        row.addWidget(self.preview_button)
+        row.addWidget(self.apply_button)
+        self.receive_summary = plain_label("", tab)
+        self.receive_summary.setWordWrap(True)
+        self.plan_table = _table(
+            tab, [self.tr("What"), self.tr("Record"), self.tr("Title"), self.tr("Changes")]
+        )
+        lay = QVBoxLayout(tab)
+        lay.addLayout(row)
+        lay.addWidget(self.receive_summary)
+        lay.addWidget(self.plan_table, 1)
+        self.preview_button.clicked.connect(self.preview_package)
+        self.apply_button.clicked.connect(self.apply_package)
+        self.in_path.textChanged.connect(lambda _t: self.apply_button.setEnabled(False))
+        return tab
+
+    def _conflicts_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.conflict_table = _table(
+            tab, [self.tr("No."), self.tr("Record"), self.tr("Title"), self.tr("Ours | theirs")]
+        )
+        self.keep_mine_button = QPushButton(self.tr("Keep ours"), tab)
+        self.take_theirs_button = QPushButton(self.tr("Take theirs"), tab)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.keep_mine_button)
+        row.addWidget(self.take_theirs_button)
+        lay = QVBoxLayout(tab)
+        lay.addWidget(
+            plain_label(self.tr("Records both sides changed since they last exchanged them."), tab)
+        )
+        lay.addWidget(self.conflict_table, 1)
+        lay.addLayout(row)
+        self.keep_mine_button.clicked.connect(lambda: self.resolve("mine"))
+        self.take_theirs_button.clicked.connect(lambda: self.resolve("theirs"))
+        return tab
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.error.hide()
+        self.status.setText(text)
+
+    def _say_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _failed(self, error: DomainError) -> bool:
+        self._say_error(error.message(self.ctx.lang))
+        return True
+
+    def _pick_open(self, edit: QLineEdit, pattern: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a file"), edit.text(), pattern)
+        if path:
+            edit.setText(path)
+
+    def _pick_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the package as"), self.out_path.text(), self.tr("Packages (*.zip)")
+        )
+        if path:
+            self.out_path.setText(path)
+
+    def _type_word(self, key: str) -> str:
+        return self.ctx.pick(
+            vocabulary.word("record_type", key), vocabulary.word("record_type", key, "zh")
+        )
+
+    def _label(self, type_key: str, name: str) -> str:
+        rt = record_type(type_key)
+        if not rt.has(name):
+            return name
+        f = rt.field(name)
+        return self.ctx.pick(f.label_en, f.label_zh)
+
+    # --- keys ----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload this side's key, the registered keys and the open conflicts."""
+        try:
+            _key, info = sync.own_key(self.key_dir)
+            self.own_key_label.setText(
+                self.tr("{0}, key fingerprint {1}").format(info.name, info.fingerprint)
+            )
+            self.own_name.setText(info.name)
+            self.save_public_button.setEnabled(self.allowed)
+            self.create_key_button.setEnabled(False)  # replacing a key is a CLI --force act
+        except DomainError as exc:
+            self.own_key_label.setText(exc.message(self.ctx.lang))
+            self.save_public_button.setEnabled(False)
+            self.create_key_button.setEnabled(self.allowed)
+        self.keys_list.clear()
+        with self.ctx.db.session() as session:
+            for k in sync.registered_keys(session):
+                self.keys_list.addItem(f"{k.name} — {sync.short_fingerprint(k.fingerprint)}")
+        self._fill_conflicts(sync.open_conflicts(self.ctx.db))
+
+    def create_key(self) -> None:
+        name = self.own_name.text().strip() or "US"
+        db, actor, folder = self.ctx.db, self.ctx.actor, self.key_dir
+        self.ctx.ops.run(
+            lambda: sync.generate_key(name, directory=folder, db=db, actor=actor),
+            on_success=self._key_created,
+            on_failure=self._failed,
+            parent=self,
+        )
+
+    def _key_created(self, info: sync.KeyInfo) -> None:
+        self.refresh()
+        self._say(
+            self.tr(
+                "Key created. Send the public key to the counterpart and read them its "
+                "fingerprint by another channel: {0}"
+            ).format(info.fingerprint)
+        )
+
+    def save_public_key(self, path: str | Path | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save the public key as"), "public-key.pem", "(*.pem)"
+            )
+        if path:
+            _key, info = sync.own_key(self.key_dir)
+            shutil.copyfile(info.public_path, path)
+            self._say(self.tr("Public key saved: {0}").format(str(path)))
+
+    def register_key(self) -> None:
+        name = self.key_name.text().strip()
+        path = Path(self.key_path.text().strip()).expanduser()
+        if not name or not path.is_file():
+            self._say_error(self.tr("Give the key a name and choose its file."))
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(
+            lambda: sync.register_key(db, name, path.read_bytes(), actor=actor),
+            on_success=self._key_registered,
+            on_failure=self._failed,
+            parent=self,
+        )
+
+    def _key_registered(self, key: Any) -> None:
+        self.refresh()
+        self.key_name.clear()
+        self.key_path.clear()
+        self._say(
+            self.tr("Registered {0}. Check its fingerprint with them: {1}").format(
+                key.name, key.fingerprint
+            )
+        )
+
+    # --- send ----------------------------------------------------------------------------------
+
+    def export_package(self) -> None:
+        text = self.out_path.text().strip()
+        if not text:
+            self._say_error(self.tr("Choose where to save the package."))
+            return
+        out = Path(text).expanduser()
+        if out.suffix.lower() != ".zip":
+            out = out.with_name(out.name + ".zip")
+        since: date | None = None
+        if self.since_check.isChecked():
+            since = self.since_date.date().toPython()
+        db, actor, folder = self.ctx.db, self.ctx.actor, self.key_dir
+        self.ctx.ops.run(
+            lambda progress: sync.export_package(
+                db, out, since=since, actor=actor, key_dir=folder, progress=progress
+            ),
+            on_success=self._exported,
+            on_failure=self._failed,
+            progress_label=self.tr("Writing the package…"),
+            parent=self,
+        )
+
+    def _exported(self, result: sync.ExportResult) -> None:
+        parts = [f"{self._type_word(k)}: {n}" for k, n in result.counts.items() if n] or [
+            self.tr("no records")
+        ]
+        self.send_result.setText(
+            self.tr("Wrote {0} records to {1} ({2}).").format(
+                result.total, str(result.path), "; ".join(parts)
+            )
+        )
+        self._say(self.send_result.text())
+
+    # --- receive --------------------------------------------------------------------------------
+
+    def preview_package(self) -> None:
+        path = Path(self.in_path.text().strip()).expanduser()
+        self.apply_button.setEnabled(False)
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(
+            lambda: sync.preview_import(db, path, actor=actor),
+            on_success=self._previewed,
+            on_failure=self._refused,
+            parent=self,
+        )
+
+    def _refused(self, error: DomainError) -> bool:
+        self.preview = None
+        self.plan_table.setRowCount(0)
+        self.receive_summary.setText(error.message(self.ctx.lang))
+        return self._failed(error)
+
+    def _previewed(self, result: sync.ImportResult) -> None:
+        self.preview = result
+        self._fill_plan(result)
+        self.apply_button.setEnabled(self.allowed)
+        self._say(
+            self.tr("Verified: signed by {0}. Nothing is changed until you apply.").format(
+                result.sender
+            )
+        )
+
+    def apply_package(self) -> None:
+        path = Path(self.in_path.text().strip()).expanduser()
+        db, actor = self.ctx.db, self.ctx.actor
+        self.apply_button.setEnabled(False)
+
+        def work(progress: Any) -> Any:
+            result = sync.apply_import(db, path, actor=actor, progress=progress)
+            changed = sorted({i.record_type for i in result.items if i.action in ("new", "update")})
+            return (result, *[Change(k, "import") for k in changed])
+
+        self.ctx.ops.run(
+            work,
+            on_success=self._applied,
+            on_failure=self._refused,
+            progress_label=self.tr("Importing the package…"),
+            parent=self,
+        )
+
+    def _applied(self, result: Any) -> None:
+        res: sync.ImportResult = result[0]
+        self._fill_plan(res)
+        self._fill_conflicts(sync.open_conflicts(self.ctx.db))
+        conflicts = len(res.conflicts)
+        text = self.tr("Applied.")
+        if conflicts:
+            text += " " + self.tr("{0} conflict(s) wait in the Conflicts tab.").format(conflicts)
+        self._say(text)
+        self.applied.emit(res)
+
+    def _fill_plan(self, result: sync.ImportResult) -> None:
+        counts = result.counts()
+        lang = self.ctx.lang
+        parts = []
+        for action, n in counts.items():
+            if n:
+                en, zh = sync.ACTION_WORDS[action]
+                parts.append(f"{self.ctx.pick(en, zh)}: {n}")
+        self.receive_summary.setText(
+            self.tr("From {0}: {1}").format(result.sender, "; ".join(parts) or "—")
+        )
+        items = [i for i in result.items if i.action != sync.UNCHANGED]
+        table = self.plan_table
+        table.setRowCount(0)
+        table.setRowCount(len(items))
+        for r, item in enumerate(items):
+            en, zh = sync.ACTION_WORDS[item.action]
+            table.setItem(r, 0, _item(self.ctx.pick(en, zh)))
+            table.setItem(r, 1, _item(f"{self._type_word(item.record_type)} {item.reference}"))
+            table.setItem(r, 2, _item(_show(item.title, 60)))
+            if item.action in (sync.PROBLEM, sync.KEPT):
+                detail = item.message(lang)
+            else:
+                detail = "; ".join(
+                    f"{self._label(item.record_type, n)}: {_show(a)} → {_show(b)}"
+                    for n, a, b in item.changes
+                )
+            table.setItem(r, 3, _item(detail))
+        table.resizeColumnsToContents()
+
+    # --- conflicts -------------------------------------------------------------------------------
+
+    def _fill_conflicts(self, conflicts: list[sync.ConflictView]) -> None:
+        self.conflicts = conflicts
+        table = self.conflict_table
+        table.setRowCount(0)
+        table.setRowCount(len(conflicts))
+        for r, c in enumerate(conflicts):
+            table.setItem(r, 0, _item(str(c.id)))
+            table.setItem(r, 1, _item(f"{self._type_word(c.record_type)} {c.reference}"))
+            table.setItem(r, 2, _item(_show(c.title, 60)))
+            table.setItem(
+                r,
+                3,
+                _item(
+                    "; ".join(
+                        f"{self._label(c.record_type, n)}: {_show(a)} | {_show(b)}"
+                        for n, a, b in c.differences
+                    )
+                ),
+            )
+        index = self.tabs.indexOf(self.conflict_table.parentWidget())
+        self.tabs.setTabText(
+            index,
+            self.tr("Conflicts ({0})").format(len(conflicts))
+            if conflicts
+            else self.tr("Conflicts"),
+        )
+        has = bool(conflicts) and self.allowed
+        self.keep_mine_button.setEnabled(has)
+        self.take_theirs_button.setEnabled(has)
+
+    def resolve(self, choice: str) -> None:
+        row = self.conflict_table.currentRow()
+        if row < 0 or row >= len(self.conflicts):
+            self._say_error(self.tr("Choose a conflict first."))
+            return
+        conflict_id = self.conflicts[row].id
+        db, actor = self.ctx.db, self.ctx.actor
+        self.ctx.ops.run(
+            lambda: sync.resolve_conflict(db, conflict_id, choice, actor=actor),
+            on_success=lambda _c: self._resolved(choice),
+            on_failure=self._failed,
+            parent=self,
+        )
+
+    def _resolved(self, choice: str) -> None:
+        self._fill_conflicts(sync.open_conflicts(self.ctx.db))
+        self._say(
+            self.tr("Kept our version; it goes to the counterpart with the next package.")
+            if choice == "mine"
+            else self.tr("Took the counterpart's version.")
+        )

@@ -1,0 +1,418 @@
+"""Import records from a spreadsheet: choose the file, check the column mapping the
+importer guessed (English or Chinese headers), preview, dry run, then import all or nothing.
+
+Every step that reads or writes runs through the op runner (off the UI thread, with
+progress and Cancel); the dialog decides nothing itself: the mapping guess, the checks and
+the import are ``workinggroup_app.exchange.sheets.importer``'s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.forms.form import ERROR_STYLE, plain_label
+
+from workinggroup_app.domain import permissions, vocabulary
+from workinggroup_app.domain.errors import DomainError
+from workinggroup_app.domain.fields import cli_name
+from workinggroup_app.exchange.sheets import importer
+from workinggroup_app.services.records import Change
+
+NOT_IMPORTED = ""  # combo data of "(not imported)"
+PREVIEW_ROWS = 20
+
+
+def _item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return item
+
+
+def _one_line(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)  # the ImportReport of a completed import
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        type_key: str = "referral",
+        path: str | Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.sheet: importer.Sheet | None = None
+        self.report: importer.ImportReport | None = None
+        self._combos: list[QComboBox] = []
+        self.setWindowTitle(self.tr("Import from a spreadsheet"))
+        self.resize(980, 720)
+
+        self.type_combo = QComboBox(self)
+        for key in importer.IMPORT_TYPES:
+            label = ctx.pick(
+                vocabulary.word("record_type_plural", key),
+                vocabulary.word("record_type_plural", key, "zh"),
+            )
+            self.type_combo.addItem(label, key)
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(type_key)))
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setPlaceholderText(self.tr("A .csv or .xlsx file"))
+        self.browse_button = QPushButton(self.tr("Browse…"), self)
+        self.load_button = QPushButton(self.tr("Read file"), self)
+        self.template_button = QPushButton(self.tr("Save a template…"), self)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(self.browse_button)
+        file_row.addWidget(self.load_button)
+        top = QFormLayout()
+        type_row = QHBoxLayout()
+        type_row.addWidget(self.type_combo)
+        type_row.addStretch(1)
+        type_row.addWidget(self.template_button)
+        top.addRow(self.tr("Record type"), type_row)
+        top.addRow(self.tr("File"), file_row)
+
+        self.mapping_table = QTableWidget(0, 4, self)
+        self.mapping_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Column"),
+                self.tr("Header in the file"),
+                self.tr("First value"),
+                self.tr("Imports into"),
+            ]
+        )
+        self.mapping_table.verticalHeader().hide()
+        self.mapping_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+
+        self.preview_table = QTableWidget(0, 0, self)
+        self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        self.problems_table = QTableWidget(0, 3, self)
+        self.problems_table.setHorizontalHeaderLabels(
+            [self.tr("Row"), self.tr("Column"), self.tr("Problem")]
+        )
+        self.problems_table.verticalHeader().hide()
+        self.problems_table.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch
+        )
+        self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        def titled(title: str, widget: QWidget) -> QWidget:
+            box = QWidget(self)
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(QLabel(title, box))
+            lay.addWidget(widget)
+            return box
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(titled(self.tr("Columns"), self.mapping_table))
+        split.addWidget(titled(self.tr("Preview (first rows)"), self.preview_table))
+        split.addWidget(titled(self.tr("Problems"), self.problems_table))
+
+        self.exclude_edit = QLineEdit(self)
+        self.exclude_edit.setPlaceholderText(self.tr("e.g. 5, 7-9"))
+        self.exclude_problems_button = QPushButton(self.tr("Leave out rows with problems"), self)
+        exclude_row = QHBoxLayout()
+        exclude_row.addWidget(QLabel(self.tr("Leave out rows"), self))
+        exclude_row.addWidget(self.exclude_edit, 1)
+        exclude_row.addWidget(self.exclude_problems_button)
+
+        self.summary = plain_label("", self)
+        self.summary.setWordWrap(True)
+        self.error = plain_label("", self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.check_button = QPushButton(self.tr("Check (dry run)"), self)
+        self.import_button = QPushButton(self.tr("Import"), self)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        may_import = permissions.allowed(ctx.actor.role, "import", self.type_key())
+        self.import_button.setEnabled(False)
+        self.check_button.setEnabled(False)
+        if not may_import:
+            self.import_button.setToolTip(self.tr("Your role may not import records"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addLayout(exclude_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+        self.browse_button.clicked.connect(self.choose_file)
+        self.load_button.clicked.connect(self.load)
+        self.path_edit.returnPressed.connect(self.load)
+        self.template_button.clicked.connect(self.save_template)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.check_button.clicked.connect(self.check)
+        self.import_button.clicked.connect(self.commit)
+        self.exclude_problems_button.clicked.connect(self.exclude_problem_rows)
+        self.close_button.clicked.connect(self.reject)
+        ctx.ops.busy_changed.connect(self._on_busy)
+        if path:
+            self.path_edit.setText(str(path))
+            self.load()
+
+    # --- state -----------------------------------------------------------------------------
+
+    def type_key(self) -> str:
+        return str(self.type_combo.currentData())
+
+    def mapping(self) -> list[str | None]:
+        return [str(c.currentData()) or None for c in self._combos]
+
+    def combo_for(self, column: int) -> QComboBox:
+        return self._combos[column]
+
+    def _field_label(self, name: str) -> str:
+        key = self.type_key()
+        return self.ctx.pick(importer.field_label(key, name), importer.field_label(key, name, "zh"))
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = self.sheet is not None and not busy
+        self.check_button.setEnabled(ready)
+        self.import_button.setEnabled(
+            ready and permissions.allowed(self.ctx.actor.role, "import", self.type_key())
+        )
+        self.load_button.setEnabled(not busy)
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:  # also after a cancel, which reports neither success nor failure
+            self._set_busy(False)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    # --- the file ---------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose a spreadsheet"),
+            self.path_edit.text(),
+            self.tr("Spreadsheets (*.csv *.xlsx)"),
+        )
+        if path:
+            self.path_edit.setText(path)
+            self.load()
+
+    def save_template(self) -> None:
+        key = self.type_key()
+        name = f"{cli_name(key)}-template.xlsx"
+        start = str(Path(self.path_edit.text()).parent / name) if self.path_edit.text() else name
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save a template"), start, self.tr("Spreadsheets (*.xlsx *.csv)")
+        )
+        if path:
+            self.write_template(path)
+
+    def write_template(self, path: str | Path) -> Path:
+        headers = "zh" if self.ctx.zh else "name"
+        try:
+            written = importer.write_template(self.type_key(), path, headers=headers)
+        except (OSError, ValueError) as exc:
+            self._show_error(str(exc))
+            raise
+        self.summary.setText(self.tr("Template saved: {0}").format(str(written)))
+        return written
+
+    def load(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self._show_error(self.tr("Choose a file to import."))
+            return
+        self._show_error("")
+        path = Path(text).expanduser()
+        self._set_busy(True)
+        self.ctx.ops.run(
+            lambda: importer.read_sheet(path),
+            on_success=self._loaded,
+            on_failure=self._failed,
+            parent=self,
+        )
+
+    def _loaded(self, sheet: importer.Sheet) -> None:
+        self.sheet = sheet
+        self.report = None
+        self._fill_mapping(importer.guess_mapping(self.type_key(), sheet.headers))
+        self._fill_problems([])
+        self.summary.setText(
+            self.tr("{0}: {1} columns, {2} rows.").format(
+                sheet.name, len(sheet.headers), len(sheet.rows)
+            )
+        )
+        self._set_busy(False)
+
+    def _type_changed(self) -> None:
+        if self.sheet is not None:
+            self._fill_mapping(importer.guess_mapping(self.type_key(), self.sheet.headers))
+            self._fill_problems([])
+        self._set_busy(False)
+
+    # --- mapping and preview ------------------------------------------------------------------
+
+    def _fill_mapping(self, mapping: list[str | None]) -> None:
+        assert self.sheet is not None
+        sheet = self.sheet
+        fields = importer.importable_fields(self.type_key())
+        table = self.mapping_table
+        table.setRowCount(0)
+        table.setRowCount(len(sheet.headers))
+        self._combos = []
+        first = sheet.rows[0] if sheet.rows else []
+        for i, header in enumerate(sheet.headers):
+            table.setItem(i, 0, _item(importer.column_letter(i)))
+            table.setItem(i, 1, _item(header))
+            sample = first[i] if i < len(first) and first[i] is not None else ""
+            table.setItem(i, 2, _item(_one_line(str(sample), 40)))
+            combo = QComboBox(table)
+            combo.addItem(self.tr("(not imported)"), NOT_IMPORTED)
+            for f in fields:
+                combo.addItem(self._field_label(f.name), f.name)
+            combo.addItem(self._field_label(importer.RELEASABLE_COLUMN), importer.RELEASABLE_COLUMN)
+            index = combo.findData(mapping[i] or NOT_IMPORTED)
+            combo.setCurrentIndex(max(0, index))
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            table.setCellWidget(i, 3, combo)
+            self._combos.append(combo)
+        table.resizeColumnsToContents()
+        self._fill_preview()
+
+    def _mapping_changed(self) -> None:
+        self.report = None
+        self._fill_problems([])
+        self._fill_preview()
+
+    def _importer(self) -> importer.Importer:
+        assert self.sheet is not None
+        return importer.Importer(
+            self.ctx.db, self.type_key(), self.sheet, self.mapping(), actor=self.ctx.actor
+        )
+
+    def _fill_preview(self) -> None:
+        if self.sheet is None:
+            return
+        imp = self._importer()
+        names = [c.field.name if c.field else importer.RELEASABLE_COLUMN for c in imp.columns()]
+        rows = imp.preview(PREVIEW_ROWS)
+        table = self.preview_table
+        table.setRowCount(0)
+        table.setColumnCount(len(names))
+        table.setHorizontalHeaderLabels([self._field_label(n) for n in names])
+        table.setRowCount(len(rows))
+        table.setVerticalHeaderLabels([str(self.sheet.row_number(i)) for i in range(len(rows))])
+        for r, row in enumerate(rows):
+            for c, name in enumerate(names):
+                table.setItem(r, c, _item(_one_line(row.get(name, ""))))
+        table.resizeColumnsToContents()
+
+    # --- dry run and import ------------------------------------------------------------------
+
+    def excluded_rows(self) -> set[int] | None:
+        try:
+            return importer.parse_rows(self.exclude_edit.text())
+        except ValueError as exc:
+            self._show_error(self.tr("Rows to leave out: {0}").format(str(exc)))
+            return None
+
+    def exclude_problem_rows(self) -> None:
+        if self.report is None:
+            return
+        rows = sorted(set(self.report.problem_rows()) | (self.excluded_rows() or set()))
+        self.exclude_edit.setText(", ".join(str(r) for r in rows))
+
+    def check(self) -> None:
+        self._run(dry_run=True)
+
+    def commit(self) -> None:
+        self._run(dry_run=False)
+
+    def _run(self, *, dry_run: bool) -> None:
+        if self.sheet is None:
+            return
+        exclude = self.excluded_rows()
+        if exclude is None:
+            return
+        self._show_error("")
+        imp = self._importer()
+        key = self.type_key()
+
+        def work(progress: Any) -> Any:
+            if dry_run:
+                return imp.check(exclude=exclude, progress=progress)
+            report = imp.commit(exclude=exclude, progress=progress)
+            if report.imported:
+                return report, Change(key, "import", (), "", 0)
+            return report
+
+        self._set_busy(True)
+        self.ctx.ops.run(
+            work,
+            on_success=self._checked,
+            on_failure=self._failed,
+            progress_label=self.tr("Checking…") if dry_run else self.tr("Importing…"),
+            parent=self,
+        )
+
+    def _checked(self, result: Any) -> None:
+        report = result[0] if isinstance(result, tuple) else result
+        self.report = report
+        self._fill_problems(report.problems)
+        self.summary.setText(report.summary(self.ctx.lang))
+        self._set_busy(False)
+        if report.imported:
+            self.imported.emit(report)
+
+    def _fill_problems(self, problems: list[importer.Problem]) -> None:
+        table = self.problems_table
+        table.setRowCount(0)
+        table.setRowCount(len(problems))
+        for i, p in enumerate(problems):
+            table.setItem(i, 0, _item(str(p.row)))
+            where = f"{p.column} ({p.header})" if p.column and p.header else p.column
+            table.setItem(i, 1, _item(where))
+            table.setItem(i, 2, _item(p.message(self.ctx.lang)))
+        table.resizeColumnToContents(0)
+        table.resizeColumnToContents(1)
+
+    def _failed(self, error: DomainError) -> bool:
+        self._set_busy(False)
+        self._show_error(error.message(self.ctx.lang))
+        return True

@@ -1,0 +1,1 @@
+"""Small widgets shared by forms, lists and dialogs: record pickers, icons."""

@@ -1,0 +1,1 @@
+"""Spreadsheets: importing records from CSV and XLSX, templates, CSV and XLSX exports."""

@@ -1,0 +1,1000 @@
+"""Drawing a meeting packet with ReportLab, from ``PacketData`` only.
+
+This module decides nothing about who may see what: ``data.py`` has filtered already.
+It imports ReportLab at the top and is itself imported only when a packet is made.
+
+User text reaches the page by two roads, both safe: table cells and long text go through
+``TextBlock`` (plain text, never parsed as markup); headings and the cover go through
+``Paragraph`` after ``markup_escape``.
+
+The document is laid out in one pass. "Page X of Y", the page numbers in the contents and
+the PDF outline need page numbers known only at the end, so ``PacketCanvas`` keeps each
+finished page open and writes those parts when the document is saved.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from workinggroup_app.domain import fields
+from workinggroup_app.domain.vocabulary import both, keys, word
+from workinggroup_app.reports.markup import clean, markup_escape
+from workinggroup_app.reports.packet.data import (
+    BEIJING,
+    SIDES,
+    WASHINGTON,
+    ActionEntry,
+    AgencyName,
+    Attendee,
+    PacketData,
+    StatusNote,
+    agency_label,
+)
+from workinggroup_app.reports.packet.textblock import Ink, Part, TextBlock
+
+# Binary (still compressed) page streams: ASCII85 makes files 25 % larger and, without
+# ReportLab's C accelerator, costs about a tenth of a packet's time.
+rl_config.useA85 = 0
+
+FONT = "WQYMicroHei"
+_font_lock = threading.Lock()
+_font_ready = False
+
+NAVY = "#1f3a5f"
+GREY = "#5f6b7a"
+RED = "#a4161a"
+BLACK = "#000000"
+LIGHT = "#e8eef5"
+STRIPE = "#f6f8fb"
+RULE = "#c5ccd6"
+SIDE_COLOURS = {"US": "#2f5d8c", "PRC": "#c0392b", "JOINT": "#7f8c8d"}
+
+CELL = Ink(8, 10.5, BLACK)
+CELL_GREY = Ink(7.5, 10, GREY)
+CELL_RED = Ink(7.5, 10, RED)
+HEAD = Ink(7.5, 9.5, NAVY)
+BODY = Ink(9, 12.5, BLACK)
+
+PAGE_WIDTH = A4[0] - 2 * 51  # 493 pt between the margins
+# A row that does not fit moves to the next page whole; it is cut across pages only when at
+# least this much of a page is free for it (so only very long text is ever cut).
+CUT_ROWS_FROM = 500
+
+# Packet headings and labels that are neither field labels (fields.py) nor coded words
+# (words.py).
+T: dict[str, tuple[str, str]] = {
+    "packet": ("Meeting packet", "会议资料"),
+    "contents": ("Contents", "目录"),
+    "summary": ("Meeting summary", "会议摘要"),
+    "attendees": ("Attendees", "与会人员"),
+    "agenda": ("Agenda", "议程"),
+    "decisions": ("Decisions", "决定事项"),
+    "discussed": ("Referrals and cases discussed", "讨论的线索移交和案件"),
+    "changes": ("Status changes since the previous meeting", "自上次会议以来的状态变更"),
+    "actions": ("Action items", "行动事项"),
+    "agreed": ("Agreed at this meeting", "本次会议商定的事项"),
+    "open": ("Still open, by owner", "尚未完成的事项（按负责方）"),
+    "overdue": ("Overdue", "已逾期事项"),
+    "completed": ("Completed since the previous meeting", "自上次会议以来已完成的事项"),
+    "chart": ("Action items by status and owner side", "按状态和负责方统计的行动事项"),
+    "annex": ("Annex: referral details", "附件：线索移交详情"),
+    "delegation.US": ("United States delegation", "美方代表团"),
+    "delegation.PRC": ("Chinese delegation", "中方代表团"),
+    "head": ("Head of delegation", "代表团团长"),
+    "heads": ("Heads of delegation", "代表团团长"),
+    "name": ("Name", "姓名"),
+    "item": ("Item", "事项"),
+    "decision": ("Decision", "决定"),
+    "owner": ("Owner", "负责方"),
+    "when": ("Date and time", "日期和时间"),
+    "washington": ("Washington", "华盛顿"),
+    "beijing": ("Beijing", "北京"),
+    "audience": ("Audience", "分发范围"),
+    "generated": ("Generated", "生成日期"),
+    "previous": ("Previous meeting", "上次会议"),
+    "none_previous": ("None: first meeting", "无：首次会议"),
+    "none": ("None", "无"),
+    "not_set": ("Not set", "未定"),
+    "change": ("Change", "变更"),
+    "note": ("Note", "备注"),
+    "changed_at": ("Date (Washington)", "日期（华盛顿时间）"),
+    "dates": ("Dates", "日期"),
+    "sent": ("Sent", "发送"),
+    "due": ("Due", "期限"),
+    "answered": ("Answered", "答复"),
+    "completed_on": ("Completed", "完成"),
+    "direction_type": ("Direction and type", "方向和类型"),
+    "total": ("Total", "合计"),
+    "no_agency": ("No agency", "未指定机构"),
+    "note_withheld": ("Note not releasable", "备注不可提供"),
+    "field": ("Field", "字段"),
+    "described_above": ("Described above", "说明见上文"),
+}
+WEEKDAYS = (
+    ("Mon", "周一"),
+    ("Tue", "周二"),
+    ("Wed", "周三"),
+    ("Thu", "周四"),
+    ("Fri", "周五"),
+    ("Sat", "周六"),
+    ("Sun", "周日"),
+)
+
+
+def t(key: str) -> str:
+    en, zh = T[key]
+    return f"{en} / {zh}"
+
+
+def field_label(rt: fields.RecordType, name: str) -> str:
+    f = rt.field(name)
+    return f"{f.label_en} / {f.label_zh}"
+
+
+def stem_label(rt: fields.RecordType, stem: str) -> str:
+    """The label of a bilingual pair of fields without its language: 'Title / 标题'."""
+    f = rt.field(f"{stem}_en")
+    return f"{f.label_en.removesuffix(' (English)')} / {f.label_zh.removesuffix('（英文）')}"
+
+
+def two_lines(label: str) -> str:
+    """'Due date / 截止日期' -> English above Chinese, for narrow column headers."""
+    if "\n" not in label and " / " in label:
+        en, zh = label.rsplit(" / ", 1)
+        return f"{en}\n{zh}"
+    return label
+
+
+def coded(vocabulary: str, key: str | None) -> str:
+    """A coded value in English above Chinese."""
+    return f"{word(vocabulary, key)}\n{word(vocabulary, key, 'zh')}"
+
+
+def audience_label(audience: str) -> str:
+    return both("releasability", "releasable" if audience == "bilateral" else "us_only")
+
+
+def font_path() -> Path:
+    return Path(str(files("workinggroup_app.resources") / "fonts" / "wqy-microhei.ttc"))
+
+
+def ensure_font() -> str:
+    """Register the shipped WenQuanYi Micro Hei once (about 0.2 s); embedded as a subset."""
+    global _font_ready
+    if not _font_ready:
+        with _font_lock:
+            if not _font_ready:
+                pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
+                _font_ready = True
+    return FONT
+
+
+def format_instant(instant: datetime, zone: Any) -> str:
+    local = instant.astimezone(zone)
+    en, zh = WEEKDAYS[local.weekday()]
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({en} / {zh})"
+
+
+def short_agency(agency: AgencyName) -> str:
+    """For narrow cells: 'DEA 美国缉毒局' (the full name is in the group heading)."""
+    short = " ".join(x for x in (agency.abbreviation, agency.name_zh) if clean(x).strip())
+    return short or agency_label(agency)
+
+
+def _d(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _outline_title(text: str, limit: int = 120) -> str:
+    s = " ".join(clean(text).split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _pair(en: str, zh: str) -> list[str]:
+    return [x for x in (en, zh) if clean(x).strip()]
+
+
+def _nice_step(top: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
+        if top / step <= 8:
+            return step
+    return 10 ** len(str(top))
+
+
+# --- the renderer ------------------------------------------------------------------------
+
+
+class _Renderer:
+    def __init__(self, data: PacketData) -> None:
+        ensure_font()
+        self.data = data
+        base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, wordWrap="CJK")
+        self.s = {
+            "body": base,
+            "label": ParagraphStyle("label", base, fontSize=7.5, leading=9.5, textColor=NAVY),
+            "h1": ParagraphStyle(
+                "h1", base, fontSize=15, leading=20, textColor=NAVY, spaceBefore=4, spaceAfter=8
+            ),
+            "h2": ParagraphStyle(
+                "h2", base, fontSize=11.5, leading=15, textColor=NAVY, spaceBefore=8, spaceAfter=5
+            ),
+            "h3": ParagraphStyle(
+                "h3", base, fontSize=9.5, leading=13, textColor=NAVY, spaceBefore=6, spaceAfter=3
+            ),
+            "muted": ParagraphStyle("muted", base, textColor=GREY, spaceAfter=4),
+            "kicker": ParagraphStyle(
+                "kicker", base, fontSize=12, leading=16, textColor=GREY, alignment=TA_CENTER
+            ),
+            "title": ParagraphStyle(
+                "title", base, fontSize=22, leading=29, textColor=NAVY, alignment=TA_CENTER
+            ),
+            "subtitle": ParagraphStyle(
+                "subtitle", base, fontSize=11, leading=15, textColor=GREY, alignment=TA_CENTER
+            ),
+            "marking": ParagraphStyle(
+                "marking", base, fontSize=11, leading=15, textColor=RED, alignment=TA_CENTER
+            ),
+            "toc0": ParagraphStyle("toc0", base, fontSize=10.5, leading=15, textColor=NAVY),
+            "toc1": ParagraphStyle("toc1", base, fontSize=9, leading=13, leftIndent=18),
+        }
+        self.toc: list[tuple[str, str, int]] = []  # (key, text, level) for the contents page
+        self._keys = 0
+
+    # --- small builders ------------------------------------------------------------------
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        """A paragraph of *markup*: callers escape user text with ``markup_escape``."""
+        return Paragraph(text, self.s[style])
+
+    def cell(self, *parts: Part, align: str = "left") -> list[TextBlock]:
+        """Plain text (never markup) in one or more inks; empty parts are left out.
+
+        A list, not a bare flowable: ReportLab cuts a long row across pages only through
+        cells that are strings or lists (a bare flowable would be dropped from the cut).
+        """
+        kept = [
+            (text, ink)
+            for text, ink in parts
+            if clean(" ".join(text) if isinstance(text, tuple) else text).strip()
+        ]
+        return [TextBlock(kept or [("—", CELL_GREY)], FONT, align=align)]
+
+    def lines(self, texts: Iterable[str], ink: Ink = CELL) -> list[tuple[str, Ink]]:
+        return [(x, ink) for x in texts if clean(x).strip()]
+
+    def none(self) -> Paragraph:
+        return self.p(markup_escape(t("none")), "muted")
+
+    def key(self, prefix: str) -> str:
+        self._keys += 1
+        return f"{prefix}{self._keys}"
+
+    def heading(
+        self,
+        text: str,
+        level: int,
+        *,
+        toc: bool = True,
+        need: float | None = None,
+    ) -> list[Flowable]:
+        """A section heading with its bookmark and outline entry, kept off page bottoms."""
+        key = self.key("s")
+        if toc:
+            self.toc.append((key, text, level))
+        style = ("h1", "h2", "h3")[min(level, 2)]
+        return [
+            CondPageBreak(need or (110 if level == 0 else 80)),
+            KeepTogether(
+                [Anchor(key, _outline_title(text), level), self.p(markup_escape(text), style)]
+            ),
+        ]
+
+    def table(
+        self,
+        header: Sequence[str],
+        rows: list[list[Any]],
+        widths: Sequence[float],
+        *,
+        numeric_from: int | None = None,
+    ) -> Table:
+        """A table whose header row repeats on every page and whose long cells split."""
+        head = [
+            self.cell(
+                (two_lines(h), HEAD),
+                align="right" if numeric_from is not None and i >= numeric_from else "left",
+            )
+            for i, h in enumerate(header)
+        ]
+        tbl = PacketTable([head, *rows], colWidths=list(widths), repeatRows=1)
+        style = [
+            ("FONT", (0, 0), (-1, -1), FONT, 8, 10.5),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(LIGHT)),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(NAVY)),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor(RULE)),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor(STRIPE)]),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        if numeric_from is not None:
+            style.append(("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"))
+        tbl.setStyle(TableStyle(style))
+        return tbl
+
+    def ref_cell(self, reference: str, us_only: bool) -> Any:
+        if not us_only:
+            return clean(reference)
+        return self.cell((reference, CELL), (both("releasability", "us_only"), CELL_RED))
+
+    def status_cell(self, vocab: str, status: str, flag: str | None = None) -> Any:
+        """'Open 待办' on one line where the column allows, with a derived flag in red."""
+        parts: list[Part] = [((word(vocab, status), word(vocab, status, "zh")), CELL)]
+        if flag is not None:
+            parts.append(((word("derived", flag), word("derived", flag, "zh")), CELL_RED))
+        return self.cell(*parts)
+
+    # --- the document --------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        cover = [*self.cover(), PageBreak()]
+        body = [
+            *self.summary(),
+            *self.attendees(),
+            *self.agenda(),
+            *self.decisions(),
+            *self.discussed(),
+            *self.action_items(),
+            *self.annex(),
+        ]
+        # the contents come second but are made last, once every heading is known
+        return [*cover, *self.contents(), PageBreak(), *body]
+
+    def cover(self) -> list[Flowable]:
+        d, m = self.data, self.data.meeting
+        mt = fields.MEETING
+        out: list[Flowable] = [
+            Spacer(1, 40),
+            self.p(markup_escape(t("packet")), "kicker"),
+            Spacer(1, 14),
+        ]
+        for title in _pair(m.title_en, m.title_zh) or [m.reference]:
+            out.append(self.p(markup_escape(title), "title"))
+        out += [
+            Spacer(1, 6),
+            self.p(
+                markup_escape(f"{m.reference} · {both('meeting_type', m.meeting_type)}"),
+                "subtitle",
+            ),
+            Spacer(1, 10),
+            self.p(markup_escape(both("caveat", d.caveat)), "marking"),
+            self.p(markup_escape(audience_label(d.audience)), "marking"),
+            Spacer(1, 22),
+        ]
+        if m.starts_at:
+            when = "\n".join(
+                f"{t(k)}: {format_instant(m.starts_at, z)}"
+                for k, z in (("washington", WASHINGTON), ("beijing", BEIJING))
+            )
+        else:
+            when = t("not_set")
+        heads = [
+            f"{both('side', side)}: {self._person_line(a)}"
+            for side in ("US", "PRC")
+            for a in d.heads_of_delegation.get(side, [])
+        ]
+        if d.previous:
+            title = " / ".join(_pair(d.previous.title_en, d.previous.title_zh))
+            prev = (
+                f"{d.previous.reference} · {title}\n"
+                f"{format_instant(d.previous.starts_at, WASHINGTON)}"
+            )
+        else:
+            prev = t("none_previous")
+        rows = [
+            (field_label(mt, "reference"), m.reference),
+            (field_label(mt, "meeting_type"), both("meeting_type", m.meeting_type)),
+            (field_label(mt, "status"), both("status.meeting", m.status)),
+            (t("when"), when),
+            (stem_label(mt, "place"), "\n".join(_pair(m.place_en, m.place_zh)) or "—"),
+            (t("heads"), "\n".join(heads) or "—"),
+            (field_label(mt, "caveat"), both("caveat", d.caveat)),
+            (t("audience"), audience_label(d.audience)),
+            (t("previous"), prev),
+            (t("generated"), d.generated_on.isoformat()),
+        ]
+        tbl = Table(
+            [
+                [self.p(markup_escape(k), "label"), self.p(markup_escape(v), "body")]
+                for k, v in rows
+            ],
+            colWidths=[140, 340],
+        )
+        tbl.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), FONT, 8, 10.5),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor(RULE)),
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.HexColor(NAVY)),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        out.append(tbl)
+        return out
+
+    def _person_line(self, a: Attendee) -> str:
+        name = " ".join(_pair(a.name_en, a.name_zh))
+        position = " / ".join(_pair(a.position_en, a.position_zh))
+        return ", ".join(x for x in (name, position, agency_label(a.agency)) if x)
+
+    def contents(self) -> list[Flowable]:
+        out: list[Flowable] = [
+            Anchor("contents", t("contents"), 0),
+            self.p(markup_escape(t("contents")), "h1"),
+        ]
+        for key, text, level in self.toc:
+            out.append(TocLine(key, self.p(markup_escape(text), f"toc{min(level, 1)}")))
+        return out
+
+    def summary(self) -> list[Flowable]:
+        m = self.data.meeting
+        parts = self.lines(_pair(m.summary_en, m.summary_zh), BODY)
+        if not parts:
+            return []
+        return [*self.heading(t("summary"), 0), TextBlock(parts, FONT)]
+
+    def attendees(self) -> list[Flowable]:
+        out = self.heading(t("attendees"), 0)
+        sides = ["US", "PRC", *(s for s in self.data.attendees if s not in ("US", "PRC"))]
+        for side in sides:
+            people = self.data.attendees.get(side, [])
+            key = f"delegation.{side}"
+            out += self.heading(t(key) if key in T else both("side", side), 1)
+            if not people:
+                out.append(self.none())
+                continue
+            rows = []
+            for a in people:
+                name = self.lines(_pair(a.name_en, a.name_zh))
+                if a.head_of_delegation:
+                    name.append((t("head"), CELL_RED))
+                rows.append(
+                    [
+                        self.cell(*name),
+                        self.cell(*self.lines(_pair(a.position_en, a.position_zh))),
+                        self.cell((agency_label(a.agency), CELL)),
+                    ]
+                )
+            header = [
+                t("name"),
+                stem_label(fields.CONTACT, "position"),
+                field_label(fields.CONTACT, "agency_id"),
+            ]
+            out.append(self.table(header, rows, [150, 170, 173]))
+        return out
+
+    def agenda(self) -> list[Flowable]:
+        out = self.heading(t("agenda"), 0)
+        if not self.data.agenda:
+            return [*out, self.none()]
+        rows = []
+        for a in self.data.agenda:
+            parts = self.lines(_pair(a.title_en, a.title_zh))
+            parts += self.lines(_pair(a.notes_en, a.notes_zh), CELL_GREY)
+            if a.us_only:
+                parts.append((both("releasability", "us_only"), CELL_RED))
+            rows.append([str(a.number), self.cell(*parts)])
+        return [*out, self.table(["#", t("item")], rows, [28, 465])]
+
+    def decisions(self) -> list[Flowable]:
+        out = self.heading(t("decisions"), 0)
+        if not self.data.decisions:
+            return [*out, self.none()]
+        rows = []
+        for d in self.data.decisions:
+            parts = self.lines(_pair(d.text_en, d.text_zh))
+            if d.us_only:
+                parts.append((both("releasability", "us_only"), CELL_RED))
+            rows.append([str(d.number), self.cell(*parts)])
+        return [*out, self.table(["#", t("decision")], rows, [28, 465])]
+
+    def discussed(self) -> list[Flowable]:
+        d = self.data
+        rf, cf = fields.REFERRAL, fields.CASE
+        out = self.heading(t("discussed"), 0)
+        out += self.heading(field_label(fields.MEETING, "referrals"), 1)
+        if d.referrals:
+            rows = []
+            for r in d.referrals:
+                dates = "\n".join(
+                    f"{T[k][0]} {T[k][1]} {_d(v)}"
+                    for k, v in (
+                        ("sent", r.sent_on),
+                        ("due", r.response_due),
+                        ("answered", r.answered_on),
+                    )
+                    if v
+                )
+                flag = "awaiting_response" if r.awaiting_response else None
+                rows.append(
+                    [
+                        self.ref_cell(r.reference, r.us_only),
+                        self.cell(*self.lines(_pair(r.title_en, r.title_zh))),
+                        self.cell(
+                            (both("direction", r.direction), CELL),
+                            (both("referral_type", r.referral_type), CELL),
+                        ),
+                        self.status_cell("status.referral", r.status, flag),
+                        dates,
+                    ]
+                )
+            header = [
+                field_label(rf, "reference"),
+                stem_label(rf, "title"),
+                t("direction_type"),
+                field_label(rf, "status"),
+                t("dates"),
+            ]
+            out.append(self.table(header, rows, [74, 145, 110, 72, 92]))
+        else:
+            out.append(self.none())
+
+        out += self.heading(t("changes"), 1)
+        if d.previous:
+            since = f"{d.previous.reference}, {format_instant(d.previous.starts_at, WASHINGTON)}"
+            out.append(self.p(markup_escape(f"{t('previous')}: {since}"), "muted"))
+        changes = d.status_changes
+        if changes:
+            header = [field_label(rf, "reference"), t("changed_at"), t("change"), t("note")]
+            rows = [self._change_row(c) for c in changes]
+            out.append(self.table(header, rows, [78, 80, 130, 205]))
+        else:
+            out.append(self.none())
+
+        out += self.heading(field_label(fields.MEETING, "cases"), 1)
+        if d.cases:
+            rows = []
+            for c in d.cases:
+                status = coded("status.case", c.status)
+                if c.outcome:
+                    status += "\n" + coded("case_outcome", c.outcome)
+                rows.append(
+                    [
+                        self.ref_cell(c.reference, c.us_only),
+                        self.cell(*self.lines(_pair(c.title_en, c.title_zh))),
+                        self.cell((status, CELL)),
+                        self.cell(*self.lines(_pair(c.summary_en, c.summary_zh))),
+                    ]
+                )
+            header = [
+                field_label(cf, "reference"),
+                stem_label(cf, "title"),
+                field_label(cf, "status"),
+                stem_label(cf, "summary"),
+            ]
+            out.append(self.table(header, rows, [78, 140, 80, 195]))
+        else:
+            out.append(self.none())
+        return out
+
+    def _change_row(self, c: StatusNote) -> list[Any]:
+        vocab = "status.referral"
+        change = (
+            f"{word(vocab, c.from_status) or '—'} → {word(vocab, c.to_status)}\n"
+            f"{word(vocab, c.from_status, 'zh') or '—'} → {word(vocab, c.to_status, 'zh')}"
+        )
+        note = [(c.comment, CELL)]
+        if c.comment_us_only:
+            note.append((t("note_withheld"), CELL_RED))
+        note.append((c.changed_by, CELL_GREY))
+        return [
+            clean(c.reference),
+            c.changed_at.astimezone(WASHINGTON).strftime("%Y-%m-%d\n%H:%M %Z"),
+            change,
+            self.cell(*note),
+        ]
+
+    def _action_table(
+        self, items: Iterable[ActionEntry], *, describe: bool, described: Collection[int] = ()
+    ) -> Table:
+        """Action items; descriptions when ``describe``, except those ``described`` above."""
+        af = fields.ACTION_ITEM
+        rows = []
+        for e in items:
+            text = self.lines(_pair(e.title_en, e.title_zh))
+            if describe:
+                if e.id in described:
+                    if e.description_en or e.description_zh:
+                        text.append((t("described_above"), CELL_GREY))
+                else:
+                    text += self.lines(_pair(e.description_en, e.description_zh), CELL_GREY)
+            owner = [(both("owner_side", e.owner_side), CELL)]
+            if e.owner_agency:
+                owner.append((short_agency(e.owner_agency), CELL))
+            owner.append((e.owner_person, CELL_GREY))
+            due = _d(e.due_date)
+            if e.status == "done" and e.completed_on:
+                due += f"\n✓ {_d(e.completed_on)}"
+            rows.append(
+                [
+                    self.ref_cell(e.reference, e.us_only),
+                    self.cell(*text),
+                    self.cell(*owner),
+                    due,
+                    self.status_cell(
+                        "status.action_item", e.status, "overdue" if e.overdue else None
+                    ),
+                ]
+            )
+        header = [
+            field_label(af, "reference"),
+            t("item"),
+            t("owner"),
+            field_label(af, "due_date"),
+            field_label(af, "status"),
+        ]
+        return self.table(header, rows, [74, 205, 96, 56, 62])
+
+    def action_items(self) -> list[Flowable]:
+        d = self.data
+        out = self.heading(t("actions"), 0)
+        out += self.heading(t("agreed"), 1)
+        out.append(self._action_table(d.agreed, describe=True) if d.agreed else self.none())
+        agreed = {e.id for e in d.agreed}
+        out += self.heading(t("open"), 1)
+        if not d.open_groups:
+            out.append(self.none())
+        for g in d.open_groups:
+            agency = agency_label(g.agency) if g.agency else t("no_agency")
+            label = f"{both('owner_side', g.side)} · {agency} ({len(g.items)})"
+            out += self.heading(label, 2, toc=False)
+            out.append(self._action_table(g.items, describe=True, described=agreed))
+        out += self.heading(t("overdue"), 1)
+        out.append(self._action_table(d.overdue, describe=False) if d.overdue else self.none())
+        out += self.heading(t("completed"), 1)
+        out.append(self._action_table(d.completed, describe=False) if d.completed else self.none())
+        out += self.heading(t("chart"), 1, need=380)
+        out += self.chart()
+        return out
+
+    def chart(self) -> list[Flowable]:
+        counts = self.data.chart
+        if not counts:
+            return [self.none()]
+        statuses = keys("status.action_item")
+        statuses += sorted({s for s, _side in counts if s not in statuses})
+        present = {side for _st, side in counts}
+        sides = [s for s in SIDES if s in present] + sorted(present - set(SIDES))
+        width, height = PAGE_WIDTH, 250
+        drawing = Drawing(width, height, initialFontName=FONT)  # Helvetica is not embedded
+        bc = VerticalBarChart()
+        bc.x, bc.y, bc.width, bc.height = 36, 48, width - 190, height - 70
+        bc.data = [[counts.get((st, side), 0) for st in statuses] for side in sides]
+        top = max(max(row) for row in bc.data)
+        step = _nice_step(top)
+        bc.valueAxis.valueMin = 0
+        bc.valueAxis.valueMax = step * (top // step + 1)
+        bc.valueAxis.valueStep = step
+        bc.valueAxis.labels.fontName = FONT
+        bc.valueAxis.labels.fontSize = 7
+        bc.valueAxis.visibleGrid = True
+        bc.valueAxis.gridStrokeColor = colors.HexColor("#dde3ea")
+        bc.categoryAxis.categoryNames = [coded("status.action_item", s) for s in statuses]
+        bc.categoryAxis.labels.fontName = FONT
+        bc.categoryAxis.labels.fontSize = 7
+        bc.categoryAxis.labels.boxAnchor = "n"
+        bc.categoryAxis.labels.dy = -4
+        bc.barSpacing = 1
+        bc.groupSpacing = 8
+        bc.barLabelFormat = lambda v: f"{int(v)}" if v else ""
+        bc.barLabels.fontName = FONT
+        bc.barLabels.fontSize = 6.5
+        bc.barLabels.nudge = 6
+        for i, side in enumerate(sides):
+            bc.bars[i].fillColor = colors.HexColor(SIDE_COLOURS.get(side, "#95a5a6"))
+            bc.bars[i].strokeColor = None
+        drawing.add(bc)
+        legend = Legend()
+        legend.x, legend.y = width - 140, height - 30
+        legend.fontName = FONT
+        legend.fontSize = 8
+        legend.alignment = "right"
+        legend.deltay = 14
+        legend.colorNamePairs = [
+            (colors.HexColor(SIDE_COLOURS.get(side, "#95a5a6")), both("owner_side", side))
+            for side in sides
+        ]
+        drawing.add(legend)
+
+        # The same numbers as a table: found by text extraction and by screen readers.
+        header = [
+            field_label(fields.ACTION_ITEM, "owner_side"),
+            *(coded("status.action_item", s) for s in statuses),
+            t("total"),
+        ]
+        rows = []
+        for side in sides:
+            row = [counts.get((st, side), 0) for st in statuses]
+            rows.append([both("owner_side", side), *map(str, row), str(sum(row))])
+        n = len(statuses) + 1
+        table = self.table(header, rows, [123] + [370 / n] * n, numeric_from=1)
+        return [drawing, Spacer(1, 6), table]
+
+    def annex(self) -> list[Flowable]:
+        d = self.data
+        out = self.heading(t("annex"), 0)
+        if not d.referrals:
+            return [*out, self.none()]
+        for r in d.referrals:
+            title = " / ".join(_pair(r.title_en, r.title_zh))
+            out += self.heading(f"{r.reference} · {title}" if title else r.reference, 1, toc=False)
+            # the first row repeats on each page a long referral runs over
+            rows: list[list[Any]] = [
+                [self.cell((t("field"), HEAD)), self.cell((r.reference, HEAD))]
+            ]
+            if r.us_only:
+                label = field_label(fields.REFERRAL, "releasability")
+                rows.append(
+                    [
+                        self.cell((label, HEAD)),
+                        self.cell((both("releasability", "us_only"), CELL_RED)),
+                    ]
+                )
+            rows += [
+                [self.cell((f"{x.label_en} / {x.label_zh}", HEAD)), self.cell((x.value, CELL))]
+                for x in r.details
+            ]
+            tbl = PacketTable(rows, colWidths=[150, 343], repeatRows=1)
+            tbl.setStyle(
+                TableStyle(
+                    [
+                        ("FONT", (0, 0), (-1, -1), FONT, 8, 10.5),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor(LIGHT)),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(LIGHT)),
+                        ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.HexColor(NAVY)),
+                        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor(NAVY)),
+                        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor(RULE)),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    ]
+                )
+            )
+            out.append(tbl)
+        return out
+
+
+# --- flowables and a canvas that know about page numbers known only at the end -----------
+
+
+class PacketTable(Table):
+    """A table that splits between rows, and cuts a row only when it must (very long text)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        # splitInRow is read here, not set by callers: the parts ReportLab makes of this
+        # table copy it, so it must never be left switched on.
+        self.splitInRow = 0
+        parts = super().split(availWidth, availHeight)
+        if parts or availHeight < CUT_ROWS_FROM:
+            return parts
+        self.splitInRow = 1
+        try:
+            return super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = 0
+
+
+class Anchor(Flowable):
+    """Zero-height mark: a bookmark, an outline entry and the page of a section."""
+
+    def __init__(self, key: str, title: str, level: int) -> None:
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        _x, y = self.canv.absolutePosition(0, 0)
+        self.canv.mark_section(self.key, self.title, self.level, y)
+
+
+class TocLine(Flowable):
+    """A line of the contents: the heading, a link to it, its page number (drawn later)."""
+
+    number_width = 40
+
+    def __init__(self, key: str, para: Paragraph) -> None:
+        super().__init__()
+        self.key, self.para = key, para
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        _w, self.height = self.para.wrap(availWidth - self.number_width, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c, para = self.canv, self.para
+        para.drawOn(c, 0, 0)
+        c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+        size = para.style.fontSize
+        baseline = self.height - size  # the first line's: the number goes there
+        start = para.getActualLineWidths0()[0] + 6  # includes the indent
+        end = self.width - self.number_width + 8
+        if end > start:  # a dotted leader from the title to its page number
+            c.saveState()
+            c.setStrokeColor(colors.HexColor(GREY))
+            c.setLineWidth(0.5)
+            c.setDash(0.5, 2.5)
+            c.line(start, baseline + 1, end, baseline + 1)
+            c.restoreState()
+        x, y = c.absolutePosition(self.width, baseline)
+        c.defer_page_number(self.key, x, y, size)
+
+
+class PacketCanvas(Canvas):
+    """Keeps finished pages open; at save, adds outline, contents numbers and "X of Y"."""
+
+    decorate: Callable[[Canvas, int, int], None] = staticmethod(lambda c, page, total: None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_states: list[dict[str, Any]] = []
+        self._section_pages: dict[str, int] = {}
+        self._late: dict[int, list[tuple[Any, ...]]] = {}
+
+    def mark_section(self, key: str, title: str, level: int, y: float) -> None:
+        page = self.getPageNumber()
+        self._section_pages[key] = page
+        self._late.setdefault(page, []).append(("section", key, title, level, y))
+
+    def defer_page_number(self, key: str, x: float, y: float, size: float) -> None:
+        self._late.setdefault(self.getPageNumber(), []).append(("number", key, x, y, size))
+
+    def showPage(self) -> None:
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._page_states)
+        for state in self._page_states:
+            self.__dict__.update(state)
+            page = self.getPageNumber()
+            for item in self._late.get(page, ()):
+                if item[0] == "section":
+                    _kind, key, title, level, y = item
+                    # bookmarks and outline now: the page objects exist only from here on
+                    self.bookmarkHorizontalAbsolute(key, y + 20)
+                    self.addOutlineEntry(title, key, level=level, closed=level >= 1)
+                else:
+                    _kind, key, x, y, size = item
+                    self.setFont(FONT, size)
+                    self.setFillColor(colors.HexColor(NAVY))
+                    self.drawRightString(x, y, str(self._section_pages.get(key, "")))
+            self.decorate(self, page, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def _decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
+    marking = both("caveat", data.caveat)
+    audience = audience_label(data.audience)
+    ref = clean(data.meeting.reference)
+    day = data.generated_on.isoformat()
+    generated = f"{T['generated'][0]} {day} / {T['generated'][1]} {day}"
+    navy, red, grey = (colors.HexColor(x) for x in (NAVY, RED, GREY))
+
+    def decorate(c: Canvas, page: int, total: int) -> None:
+        width, height = c._pagesize
+        left, right = 51, width - 51
+        c.saveState()
+        c.setFont(FONT, 8.5)
+        c.setFillColor(red)
+        c.drawString(left, height - 30, marking)
+        c.drawRightString(right, height - 30, audience)
+        c.setStrokeColor(navy)
+        c.setLineWidth(0.6)
+        c.line(left, height - 36, right, height - 36)
+        c.line(left, 44, right, 44)
+        c.setFont(FONT, 7.5)
+        c.drawString(left, 34, f"{marking} · {audience}")
+        c.setFillColor(grey)
+        c.drawString(left, 24, f"{ref} · {generated}")
+        c.setFillColor(navy)
+        c.setFont(FONT, 8.5)
+        c.drawRightString(right, 34, f"Page {page} of {total}")
+        c.drawRightString(right, 24, f"第 {page} 页，共 {total} 页")
+        c.restoreState()
+
+    return decorate
+
+
+def render_packet(
+    data: PacketData,
+    out_path: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the packet to ``out_path``; returns the number of pages."""
+    story = _Renderer(data).story()
+    total_units = sum(_units(f) for f in story)
+    done = [0]
+
+    class Doc(BaseDocTemplate):
+        def afterFlowable(self, flowable: Flowable) -> None:
+            done[0] += _units(flowable)
+
+        def afterPage(self) -> None:
+            if progress is not None:
+                progress(min(done[0], total_units - 1), total_units)
+
+    class Canvas_(PacketCanvas):
+        decorate = staticmethod(_decorator(data))
+
+    m = data.meeting
+    doc = Doc(
+        str(out_path),
+        pagesize=A4,
+        leftMargin=51,
+        rightMargin=51,
+        topMargin=52,
+        bottomMargin=58,
+        title=clean(f"{T['packet'][0]} {m.reference} {m.title_en}".strip()),
+        subject=clean(f"{audience_label(data.audience)} · {both('caveat', data.caveat)}"),
+        author="workinggroup-app",
+        creator="workinggroup-app",
+        lang="en",
+        invariant=0,
+        initialFontName=FONT,  # else every page names Helvetica, a font that is not embedded
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    if progress is not None:
+        progress(0, total_units)
+    doc.build(story, canvasmaker=Canvas_)
+    if progress is not None:
+        progress(total_units, total_units)
+    return doc.page
+
+
+def _units(flowable: Flowable) -> int:
+    """Progress weight: a table counts its body rows, anything else counts one."""
+    rows = getattr(flowable, "_cellvalues", None)
+    if rows is not None:
+        return max(1, len(rows) - getattr(flowable, "repeatRows", 0))
+    return 1

@@ -1,0 +1,530 @@
+"""The printable manager's review: the dashboard's figures and charts as a bilingual PDF.
+
+``export_review`` is the one entry point for the GUI and the CLI::
+
+    report = export_review(db, "review.pdf", audience="bilateral", actor=actor,
+                           progress=lambda done, total: ...)
+
+- The figures are ``dashboard.compute`` for the audience, so the PDF says what the screen
+  says; a bilateral review is computed through ``releasability`` like every figure there
+  (no record, count or agency name that only US-only records reveal).
+- Charts are drawn with ``reportlab.graphics`` and followed by their numbers as a table,
+  which text extraction and screen readers can read.
+- Headings are in English and Chinese, in the shipped WenQuanYi Micro Hei, registered by
+  the meeting packet's ``ensure_font``; stored text reaches ReportLab only through
+  ``textsafe.markup_escape`` (paragraphs) or ``textsafe.clean`` (chart labels, cells).
+- The file appears only when complete; every review is recorded in the audit trail (who,
+  which audience, file, pages); a bilateral one needs the ``export_bilateral`` permission.
+
+ReportLab is imported only when a review is made (start-up time matters).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workinggroup_app.audit import trail
+from workinggroup_app.domain import releasability
+from workinggroup_app.domain.permissions import SYSTEM, Actor, require
+from workinggroup_app.domain.vocabulary import both
+from workinggroup_app.read.dashboard import (
+    LABELS,
+    Chart,
+    Dashboard,
+    Figure,
+    both_labels,
+    compute,
+    format_value,
+    washington_date,
+)
+from workinggroup_app.reports.markup import clean, markup_escape
+
+if TYPE_CHECKING:
+    from workinggroup_app.storage.engine import Database
+
+Progress = Callable[[int, int], None]
+
+NAVY = "#1f3a5f"
+GREY = "#5f6b7a"
+RED = "#a4161a"
+LIGHT = "#e8eef5"
+STRIPE = "#f6f8fb"
+RULE = "#c5ccd6"
+# one colour per series, in order (sides, statuses, directions)
+PALETTE = ("#2f5d8c", "#c0392b", "#7f8c8d", "#e0a526", "#3c8d5a", "#8e5ea2")
+TITLES: dict[str, tuple[str, str]] = {
+    "as_of": ("As of", "截至"),
+    "audience": ("Audience", "分发范围"),
+    "figure": ("Figure", "指标"),
+    "value": ("Value", "数值"),
+    "note": ("Note", "说明"),
+    "meeting": ("Last meeting", "上次会议"),
+    "reference": ("Reference", "编号"),
+    "title": ("Title", "标题"),
+    "direction": ("Direction", "方向"),
+    "answered_on": ("Answered on", "答复日期"),
+    "days": ("Days", "天数"),
+    "total": ("Total", "合计"),
+    "shown": ("Showing the latest", "仅列出最近"),
+    "of": ("of", "共"),
+    "page": ("Page", "第"),
+    "owner_side": ("Owner side", "负责方"),
+    "owner_agency": ("Owner agency", "负责机构"),
+    "status": ("Status", "状态"),
+    "month_sent": ("Month sent", "发送月份"),
+}
+# the title of each chart's category column in its table of numbers
+CATEGORY_TITLES = {
+    "items_by_side": "owner_side",
+    "overdue_by_agency": "owner_agency",
+    "pipeline": "status",
+    "response_by_month": "month_sent",
+}
+
+
+def _t(key: str) -> str:
+    en, zh = TITLES[key]
+    return f"{en} / {zh}"
+
+
+def audience_label(audience: str) -> str:
+    return both("releasability", "releasable" if audience == "bilateral" else "us_only")
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    path: Path
+    pages: int
+    audience: str
+    figures: int
+    seconds: float
+
+
+def _font() -> str:
+    """The packet's font registration (WenQuanYi Micro Hei, embedded as a subset)."""
+    from workinggroup_app.reports.packet.render import ensure_font
+
+    return ensure_font()
+
+
+def export_review(
+    db: Database,
+    out_path: str | os.PathLike[str],
+    *,
+    audience: str = "internal",
+    today: date | None = None,
+    now: datetime | None = None,
+    actor: Actor = SYSTEM,
+    progress: Progress | None = None,
+) -> ReviewReport:
+    """Write the review for ``audience`` ("internal" or "bilateral") to a PDF."""
+    releasability.check_audience(audience)
+    require(actor, "export_bilateral" if audience == "bilateral" else "export")
+    started = time.perf_counter()
+    today = today or date.today()
+    with db.session() as session:
+        dash = compute(session, today, audience, None, now=now, sessions=db.session)
+    target = Path(out_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        pages = render_review(dash, tmp, progress=progress)
+        trail.record(  # every export leaves a trace, as CSV, XLSX and packets do
+            db,
+            actor=actor.username,
+            action="export",
+            changes={
+                "audience": audience,
+                "format": "pdf",
+                "report": "review",
+                "file": target.name,
+                "pages": pages,
+            },
+        )
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ReviewReport(
+        target, pages, audience, len(dash.all_figures()), time.perf_counter() - started
+    )
+
+
+# --- drawing ------------------------------------------------------------------------------------
+
+
+class _Review:
+    def __init__(self, dash: Dashboard) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_CENTER
+        from reportlab.lib.styles import ParagraphStyle
+
+        self.font = _font()
+        self.d = dash
+        self.colors = colors
+        base = ParagraphStyle("base", fontName=self.font, fontSize=9, leading=12.5, wordWrap="CJK")
+        self.s = {
+            "body": base,
+            "muted": ParagraphStyle("muted", base, textColor=GREY, spaceAfter=4),
+            "title": ParagraphStyle(
+                "title", base, fontSize=20, leading=27, textColor=NAVY, alignment=TA_CENTER
+            ),
+            "subtitle": ParagraphStyle(
+                "subtitle", base, fontSize=10.5, leading=15, textColor=GREY, alignment=TA_CENTER
+            ),
+            "marking": ParagraphStyle(
+                "marking", base, fontSize=10.5, leading=15, textColor=RED, alignment=TA_CENTER
+            ),
+            "h1": ParagraphStyle(
+                "h1", base, fontSize=13, leading=18, textColor=NAVY, spaceBefore=10, spaceAfter=6
+            ),
+            "h2": ParagraphStyle(
+                "h2", base, fontSize=10.5, leading=14, textColor=NAVY, spaceBefore=8, spaceAfter=4
+            ),
+            "cell": ParagraphStyle("cell", base, fontSize=8, leading=10.5),
+        }
+
+    def p(self, markup: str, style: str = "body") -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(markup, self.s[style])
+
+    def text(self, text: str, style: str = "body") -> Any:
+        return self.p(markup_escape(text), style)
+
+    def heading(self, text: str, level: int = 0, need: float = 140) -> list[Any]:
+        from reportlab.platypus import CondPageBreak
+
+        return [CondPageBreak(need), self.text(text, "h1" if level == 0 else "h2")]
+
+    def table(
+        self, header: list[str], rows: list[list[Any]], widths: list[float], right: range
+    ) -> Any:
+        from reportlab.platypus import Table, TableStyle
+
+        c = self.colors
+        tbl = Table([header, *rows], colWidths=widths, repeatRows=1)
+        tbl.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), self.font, 8, 10.5),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), c.HexColor(NAVY)),
+                    ("BACKGROUND", (0, 0), (-1, 0), c.HexColor(LIGHT)),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, c.HexColor(NAVY)),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, c.HexColor(RULE)),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -1), [c.white, c.HexColor(STRIPE)]),
+                    ("ALIGN", (right.start, 0), (right.stop - 1, -1), "RIGHT"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return tbl
+
+    # --- sections -------------------------------------------------------------------------------
+
+    def story(self) -> list[Any]:
+        from reportlab.platypus import Spacer
+
+        d = self.d
+        out: list[Any] = [
+            self.text(LABELS["review"][0], "title"),
+            self.text(LABELS["review"][1], "title"),
+            Spacer(1, 4),
+            self.text(
+                f"{TITLES['as_of'][0]} {d.today.isoformat()} / {TITLES['as_of'][1]} "
+                f"{d.today.isoformat()}",
+                "subtitle",
+            ),
+            self.text(f"{_t('audience')}: {audience_label(d.audience)}", "marking"),
+            Spacer(1, 6),
+        ]
+        out += self.key_figures()
+        out += self.since()
+        for chart in d.charts:
+            out += self.chart(chart)
+        return out
+
+    def figure_rows(self, figures: list[Figure]) -> list[list[Any]]:
+        rows = []
+        for f in figures:
+            note = ""
+            if f.unit == "days":
+                note = (
+                    f"days; median of {f.count:,} answered referrals / "
+                    f"天；{f.count:,} 条已答复线索的中位数"
+                )
+            rows.append(
+                [
+                    self.p(markup_escape(f.label_en), "cell"),
+                    self.p(markup_escape(f.label_zh), "cell"),
+                    f.text(),
+                    self.p(markup_escape(note), "cell"),
+                ]
+            )
+        return rows
+
+    def figure_table(self, figures: list[Figure]) -> Any:
+        header = [TITLES["figure"][0], TITLES["figure"][1], _t("value"), _t("note")]
+        return self.table(header, self.figure_rows(figures), [175, 140, 55, 123], range(2, 3))
+
+    def key_figures(self) -> list[Any]:
+        return [*self.heading(both_labels("key_figures")), self.figure_table(list(self.d.tiles))]
+
+    def since(self) -> list[Any]:
+        d = self.d
+        out = self.heading(both_labels("since"))
+        s = d.since
+        if s is None:
+            return [*out, self.text(both_labels("no_meeting"), "muted")]
+        title = " / ".join(x for x in (s.title_en, s.title_zh) if clean(x).strip())
+        when = f"{washington_date(s.starts_at).isoformat()} (Washington / 华盛顿)"
+        out.append(self.text(f"{_t('meeting')}: {s.reference} · {title} · {when}"))
+        out.append(self.figure_table(list(s.figures)))
+        out += self.heading(both_labels("answers"), 1, need=90)
+        if not s.answers:
+            return [*out, self.text(both_labels("none"), "muted")]
+        rows = [
+            [
+                clean(a.reference),
+                self.p(
+                    markup_escape(a.title_en)
+                    + ("<br/>" + markup_escape(a.title_zh) if a.title_zh else ""),
+                    "cell",
+                ),
+                self.p(markup_escape(both("direction", a.direction)), "cell"),
+                a.answered_on.isoformat(),
+                "" if a.days is None else str(a.days),
+            ]
+            for a in s.answers
+        ]
+        header = [_t("reference"), _t("title"), _t("direction"), _t("answered_on"), _t("days")]
+        out.append(self.table(header, rows, [78, 210, 90, 70, 45], range(3, 5)))
+        answered = next(f for f in s.figures if f.key == "since_answered")
+        if answered.count > len(s.answers):
+            out.append(
+                self.text(
+                    f"{TITLES['shown'][0]} {len(s.answers)} {TITLES['of'][0]} {answered.count:,}"
+                    f" / {TITLES['shown'][1]} {len(s.answers)} 条，{TITLES['of'][1]} "
+                    f"{answered.count:,} 条",
+                    "muted",
+                )
+            )
+        return out
+
+    # --- charts -------------------------------------------------------------------------------
+
+    def chart(self, chart: Chart) -> list[Any]:
+        from reportlab.platypus import KeepTogether, Spacer
+
+        out = self.heading(f"{chart.label_en} / {chart.label_zh}", need=300)
+        if not chart.categories or not any(f.value for f in chart.figures() if f.value is not None):
+            return [*out, self.text(both_labels("none"), "muted")]
+        drawing = self.drawing(chart)
+        return [*out, KeepTogether([drawing, Spacer(1, 6)]), self.chart_table(chart)]
+
+    def drawing(self, chart: Chart) -> Any:
+        from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+        from reportlab.graphics.charts.legends import Legend
+        from reportlab.graphics.shapes import Drawing
+
+        c = self.colors
+        n_cat = len(chart.categories)
+        width = 493
+        data = [[chart.value(si, ci) for ci in range(n_cat)] for si in range(len(chart.series))]
+        names = [clean(_two(cat.label_en, cat.label_zh, "\n")) for cat in chart.categories]
+        if chart.horizontal:
+            height = max(120, 26 * n_cat + 50)
+            bc: Any = HorizontalBarChart()
+            bc.x, bc.y, bc.width, bc.height = 120, 30, width - 150, height - 60
+            # top to bottom in the figure's order
+            data = [list(reversed(row)) for row in data]
+            names = list(reversed(names))
+            bc.categoryAxis.labels.boxAnchor = "e"
+            bc.categoryAxis.labels.dx = -4
+        else:
+            height = 230
+            bc = VerticalBarChart()
+            bc.x, bc.y, bc.width, bc.height = 40, 45, width - 60, height - 95
+            bc.categoryAxis.labels.boxAnchor = "n"
+            bc.categoryAxis.labels.dy = -4
+        drawing = Drawing(width, height)
+        bc.data = data
+        bc.categoryAxis.categoryNames = names
+        bc.categoryAxis.labels.fontName = self.font
+        bc.categoryAxis.labels.fontSize = 7
+        bc.valueAxis.labels.fontName = self.font
+        bc.valueAxis.labels.fontSize = 7
+        bc.valueAxis.valueMin = 0
+        if chart.stacked:
+            bc.categoryAxis.style = "stacked"
+        top = max(
+            (sum(col) for col in zip(*data, strict=True))
+            if chart.stacked
+            else (v for row in data for v in row),
+            default=0,
+        )
+        bc.valueAxis.valueMax = max(1, top * 1.1)
+        bc.valueAxis.valueStep = _nice_step(bc.valueAxis.valueMax)
+        bc.barSpacing = 1
+        bc.groupSpacing = 6
+        for i in range(len(chart.series)):
+            bc.bars[i].fillColor = c.HexColor(PALETTE[i % len(PALETTE)])
+            bc.bars[i].strokeColor = None
+        drawing.add(bc)
+        if len(chart.series) > 1 or chart.key != "overdue_by_agency":
+            legend = Legend()
+            legend.fontName = self.font
+            legend.fontSize = 7.5
+            legend.x, legend.y = width - 10, height - 6
+            legend.alignment = "right"
+            legend.boxAnchor = "ne"
+            legend.columnMaximum = 1
+            legend.deltax = 70
+            legend.dxTextSpace = 4
+            legend.colorNamePairs = [
+                (c.HexColor(PALETTE[i % len(PALETTE)]), clean(f"{s.label_en} {s.label_zh}"))
+                for i, s in enumerate(chart.series)
+            ]
+            drawing.add(legend)
+        return drawing
+
+    def chart_table(self, chart: Chart) -> Any:
+        """The chart's numbers: one row per category, one column per series."""
+        header = [
+            _t(CATEGORY_TITLES.get(chart.key, "figure")),
+            *(f"{s.label_en}\n{s.label_zh}" for s in chart.series),
+        ]
+        with_total = chart.unit == "count" and len(chart.series) > 1
+        if with_total:
+            header.append(_t("total").replace(" / ", "\n"))
+        rows = []
+        for ci, cat in enumerate(chart.categories):
+            cells = [
+                "—" if f is None else f.text()
+                for f in (chart.bars[si][ci] for si in range(len(chart.series)))
+            ]
+            row: list[Any] = [self.p(markup_escape(_two(cat.label_en, cat.label_zh)), "cell")]
+            row += cells
+            if with_total:
+                total = sum(int(chart.bars[si][ci].count) for si in range(len(chart.series)))  # type: ignore[union-attr]
+                row.append(format_value(total))
+            rows.append(row)
+        n = len(header) - 1
+        first = 493 - 62 * n
+        return self.table(header, rows, [first] + [62] * n, range(1, n + 1))
+
+
+def _two(en: str, zh: str, sep: str = " / ") -> str:
+    """English and Chinese, once when they are the same (an abbreviation, a month)."""
+    return en if en == zh or not zh else f"{en}{sep}{zh}"
+
+
+def _nice_step(top: float) -> float:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if top / step <= 8:
+            return step
+    return 10 ** len(str(int(top)))
+
+
+def _canvas_class(font: str, dash: Dashboard) -> Any:
+    """A canvas that keeps pages open until the end, to print 'Page X of Y' on each."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    marking = both("caveat", "SBU")
+    audience = audience_label(dash.audience)
+    footer = (
+        f"{LABELS['review'][0]} / {LABELS['review'][1]} · {dash.today.isoformat()} · "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+    class ReviewCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, total: int) -> None:
+            page = self.getPageNumber()
+            width, height = self._pagesize
+            left, right = 51, width - 51
+            self.saveState()
+            self.setFont(font, 8.5)
+            self.setFillColor(RED)
+            self.drawString(left, height - 30, marking)
+            self.drawRightString(right, height - 30, audience)
+            self.setStrokeColor(NAVY)
+            self.setLineWidth(0.6)
+            self.line(left, height - 36, right, height - 36)
+            self.line(left, 44, right, 44)
+            self.setFont(font, 7.5)
+            self.setFillColor(GREY)
+            self.drawString(left, 32, clean(footer))
+            self.setFillColor(NAVY)
+            self.drawRightString(right, 32, f"Page {page} of {total} / 第 {page} 页，共 {total} 页")
+            self.restoreState()
+
+    return ReviewCanvas
+
+
+def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None = None) -> int:
+    """Draw ``dash`` into ``out_path``; returns the number of pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    review = _Review(dash)
+    story = review.story()
+    total = len(story)
+    done = [0]
+
+    class Doc(BaseDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:
+            done[0] += 1
+            if progress is not None:
+                progress(min(done[0], total - 1), total)
+
+    doc = Doc(
+        str(out_path),
+        pagesize=A4,
+        leftMargin=51,
+        rightMargin=51,
+        topMargin=52,
+        bottomMargin=58,
+        title=f"{LABELS['review'][0]} {dash.today.isoformat()}",
+        subject=clean(f"{audience_label(dash.audience)}"),
+        author="workinggroup-app",
+        creator="workinggroup-app",
+        lang="en",
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    if progress is not None:
+        progress(0, total)
+    doc.build(story, canvasmaker=_canvas_class(review.font, dash))
+    if progress is not None:
+        progress(total, total)
+    return doc.page
+
+
+__all__ = ["ReviewReport", "export_review", "render_review"]
