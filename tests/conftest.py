@@ -13,6 +13,7 @@ not set", only when that variable is unset.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -42,6 +43,20 @@ def _isolated_app_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch) ->
     monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("WORKINGGROUP_LOG_DIR", str(base / "log"))
     monkeypatch.delenv("WORKINGGROUP_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def root_logging():
+    """Remove the handlers a test (or the self-test it runs) adds to the root logger, so
+    no log file of one test is written to by the next."""
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    yield root
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
 
 
 # --- SQLite -----------------------------------------------------------------------------------

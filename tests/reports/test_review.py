@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.core.test_dashboard import ALICE, CANARY, NOW, TODAY, build_world
+from tests.read.test_dashboard import ALICE, CANARY, NOW, TODAY, build_world
 from workinggroup_app.cli.report import add_commands
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied

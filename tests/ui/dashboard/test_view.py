@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
 
-from tests.core.test_dashboard import CANARY, NOW, TODAY, build_world
+from tests.read.test_dashboard import CANARY, NOW, TODAY, build_world
 from tests.ui.conftest import make_ctx
 from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
