@@ -104,7 +104,7 @@ def database_for(label: str, backend: str) -> str:
     """The URL of a demo database holding exactly SCALES[label] action items (seeded once)."""
     from benchmarks import bench_gui
     from workinggroup_app import demo
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     scale = SCALES[label]
     if backend == "sqlite":
@@ -184,7 +184,7 @@ def ensure_bench_user(url: str) -> None:
     """The account the start-up child signs in as (a seeded database has none, so the
     application would wait at its first-run dialog, which nobody answers offscreen)."""
     from workinggroup_app.services import users
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     db = open_database(url)
     try:
@@ -212,7 +212,7 @@ def core_timings(url: str) -> dict[str, dict[str, float]]:
     from workinggroup_app.read import dashboard, lists
     from workinggroup_app.read.lists import ListSpec
     from workinggroup_app.services.records import Services
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     db = open_database(url)
     out: dict[str, dict[str, float]] = {}
@@ -400,7 +400,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
 def packets_and_import(backend: str) -> dict[str, float]:
     from benchmarks import bench_import, bench_packet
     from workinggroup_app.reports.packet.render import ensure_font
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     ensure_font()
     out: dict[str, float] = {}

@@ -28,7 +28,7 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.read import dashboard
 from workinggroup_app.read.lists import count_rows
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 
 def default_path(scale: int, synthetic: bool) -> Path:

@@ -76,7 +76,7 @@ def database_for(scale: int, explicit: Path | None) -> Path:
     target = explicit or candidates[-1]
     assert target is not None
     from workinggroup_app import demo
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     partial = target.with_suffix(".seeding")
     partial.unlink(missing_ok=True)
@@ -291,7 +291,7 @@ def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dic
     from workinggroup_ui.settings import Settings
     from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     app = QApplication.instance() or QApplication([])
     register_fonts()
@@ -442,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     path = database_for(args.scale, args.db)
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     open_database(f"sqlite:///{path}").dispose()  # migrate (new indexes) before timing
     sync_indexes(path)

@@ -27,7 +27,8 @@ from workinggroup_app.exchange import sync
 from workinggroup_app.exchange.sheets import importer
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import normalise_url, open_database
+from workinggroup_app.storage.database import open_database
+from workinggroup_app.storage.engine import normalise_url
 
 ACTOR = Actor("bench", "administrator")
 AGENCIES = (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workinggroup_app.domain import models
 from workinggroup_app.reports.packet import export_packet, load
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 MEETING = "MTG-2026-0010"
 TODAY = date(2026, 3, 5)

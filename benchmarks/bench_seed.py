@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from workinggroup_app import demo
-from workinggroup_app.storage.engine import normalise_url, open_database
+from workinggroup_app.storage.database import open_database
+from workinggroup_app.storage.engine import normalise_url
 
 
 def _fresh_pg(server_url: str) -> tuple[str, object]:

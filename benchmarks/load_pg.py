@@ -38,7 +38,7 @@ from workinggroup_app.domain.errors import StaleEditError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.domain.workflows import WORKFLOWS
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 ROLES_SQL = Path(__file__).resolve().parent.parent / "packaging" / "postgres" / "roles.sql"
 APP_ROLE, ADMIN_ROLE = "wg_load_app", "wg_load_admin"

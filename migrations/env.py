@@ -1,4 +1,4 @@
-"""Alembic environment. Run through workinggroup_app.storage.engine.upgrade (or `workinggroup-app db upgrade`)."""
+"""Alembic environment. Run through workinggroup_app.storage.migrate.upgrade (or `workinggroup-app db upgrade`)."""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def root_logging():
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database migrated to head once; each test gets its own copy of the file."""
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     database = open_database(str(path))
@@ -85,7 +85,7 @@ def db_path(tmp_path: Path, sqlite_template: Path) -> Path:
 
 @pytest.fixture
 def db(db_path: Path):
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     database = open_database(str(db_path))
     yield database
@@ -138,7 +138,7 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def pg_session_url() -> Iterator[str]:
     """One migrated database for the session; ``pg_db`` empties it before each test."""
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     with pg_database() as url:
         open_database(url).dispose()
@@ -158,7 +158,7 @@ def empty_pg_tables(database) -> None:
 @pytest.fixture
 def pg_db(pg_session_url: str):
     """A PostgreSQL database at the latest schema holding no records."""
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     database = open_database(pg_session_url)
     try:

@@ -12,7 +12,7 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.domain.permissions import SYSTEM, Actor
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 TODAY = date(2026, 3, 5)
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext
 
     from workinggroup_app.domain.permissions import Actor
-    from workinggroup_app.storage.engine import Database
+    from workinggroup_app.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
 
 
 def demo_database_url() -> str:
-    from workinggroup_app.storage.engine import data_dir
+    from workinggroup_app.storage.paths import data_dir
 
     return f"sqlite:///{data_dir() / 'demo.sqlite3'}"
 
@@ -329,7 +329,7 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
 
 
 def _open(url: str | None) -> Database:
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     return open_database(url)
 

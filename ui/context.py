@@ -8,7 +8,7 @@ from workinggroup_ui.operations.runner import OpRunner
 
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 
 @dataclass

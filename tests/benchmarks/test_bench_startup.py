@@ -9,7 +9,7 @@ import pytest
 from benchmarks import __main__ as bench
 from workinggroup_app import demo
 from workinggroup_app.services import users
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 pytestmark = pytest.mark.postgres
 

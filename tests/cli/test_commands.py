@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import World
-from workinggroup_app.storage.engine import known_revisions, open_database
+from workinggroup_app.storage.database import open_database
+from workinggroup_app.storage.migrate import known_revisions
 
 HEAD = known_revisions()[1]
 

@@ -67,7 +67,7 @@ def test_counts_at_default_scale(db):
 
 
 def test_same_seed_gives_the_same_data(tmp_path):
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     snaps = []
     for name in ("a", "b"):
@@ -368,7 +368,7 @@ def test_progress_is_reported(db):
 def test_seed_on_postgresql(pg_url, tmp_path, monkeypatch):
     """The COPY path: the same data as on SQLite; id sequences moved past the seeded ids;
     the secondary indexes dropped for a large load are all rebuilt as they were."""
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     monkeypatch.setattr(demo, "LARGE_LOAD", 500)  # this load counts as large
     index_sql = text(

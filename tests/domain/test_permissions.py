@@ -18,7 +18,7 @@ from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.fields import RECORD_TYPES
 from workinggroup_app.domain.permissions import ROLES, SYSTEM, Actor
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 # What each role may do, written out from the domain (DOMAIN.md: liaison officers log
 # referrals and action items; coordinators prepare meetings; managers review and tidy up;

@@ -25,7 +25,7 @@ from workinggroup_app.domain.errors import StaleEditError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 pytestmark = pytest.mark.postgres
 

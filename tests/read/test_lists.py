@@ -19,7 +19,7 @@ from tests.helpers import World
 from workinggroup_app.domain.fields import RECORD_TYPES, record_type
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 TODAY = date(2026, 3, 5)
 TYPES = ("lead", "assistance", "scheduling", "seizure", "financial", "takedown")

@@ -19,7 +19,7 @@ from workinggroup_app.domain.errors import DomainError, NotFoundError
 from workinggroup_app.reports.markup import clean, markup_escape
 from workinggroup_app.reports.packet import export_packet, load
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 TODAY = date(2026, 3, 5)
 MEETING = "MTG-2026-0003"

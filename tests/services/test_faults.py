@@ -24,8 +24,9 @@ from workinggroup_app.domain.errors import StorageError
 from workinggroup_app.domain.permissions import SYSTEM, Actor
 from workinggroup_app.services import users
 from workinggroup_app.services.records import CHILDREN, Services
-from workinggroup_app.storage import engine as dbmod
-from workinggroup_app.storage.engine import check_local_path, open_database
+from workinggroup_app.storage import paths
+from workinggroup_app.storage.database import open_database
+from workinggroup_app.storage.paths import check_local_path
 
 # --- a writer killed with SIGKILL, fifty times, on the same file ---------------------------
 
@@ -36,7 +37,7 @@ from workinggroup_app.storage.engine import check_local_path, open_database
 WRITER = r"""
 import os, random, sys
 from sqlalchemy import text
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
 
@@ -563,5 +564,5 @@ def test_check_local_path_reads_proc_mounts_through_path(monkeypatch):
 
     monkeypatch.setattr(Path, "read_text", spy)
     with pytest.raises(StorageError):
-        dbmod.check_local_path(Path("/mnt/share/x.sqlite3"))
+        paths.check_local_path(Path("/mnt/share/x.sqlite3"))
     assert "/proc/mounts" in seen

@@ -16,7 +16,7 @@ from workinggroup_app.domain.fields import RECORD_TYPES
 from workinggroup_app.domain.permissions import ROLES, Actor, allowed
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from tests.helpers import World
 from workinggroup_app.domain.errors import DatabaseTooNewError, StorageError
 from workinggroup_app.storage import backup
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 
 def sha(path: Path) -> str:

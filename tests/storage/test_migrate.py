@@ -16,19 +16,16 @@ from alembic.migration import MigrationContext
 from tests.helpers import World
 from workinggroup_app.domain.errors import DatabaseTooNewError
 from workinggroup_app.domain.models import Base
-from workinggroup_app.storage import engine as dbmod
-from workinggroup_app.storage.engine import (
-    BACKUPS_KEPT,
-    backup_sqlite,
-    known_revisions,
-    open_database,
-)
+from workinggroup_app.storage import migrate
+from workinggroup_app.storage.database import open_database
+from workinggroup_app.storage.engine import BACKUPS_KEPT, backup_sqlite
+from workinggroup_app.storage.migrate import known_revisions
 
 
 def include_object_from_env():
     """The filter migrations/env.py gives Alembic, taken from its source without running
     env.py (which needs a live Alembic context)."""
-    source = (dbmod.migrations_dir() / "env.py").read_text(encoding="utf-8")
+    source = (migrate.migrations_dir() / "env.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     wanted = [
         node
@@ -145,11 +142,11 @@ def next_version(tmp_path, monkeypatch) -> str:
     """The shipped migrations plus one more, as the next release would ship them."""
     _revisions, head = known_revisions()
     folder = tmp_path / "migrations"
-    shutil.copytree(dbmod.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(migrate.migrations_dir(), folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "versions" / "9002_test_rebuild_case.py").write_text(
         NEXT_MIGRATION.format(head=head), encoding="utf-8"
     )
-    monkeypatch.setattr(dbmod, "migrations_dir", lambda: folder)
+    monkeypatch.setattr(migrate, "migrations_dir", lambda: folder)
     return head or ""
 
 
@@ -169,7 +166,7 @@ def test_upgrading_an_older_database_backs_it_up_first_and_loses_no_rows(db_path
 
     upgraded = open_database(str(db_path))  # start-up: behind, so backup then migrate
     try:
-        assert dbmod.schema_state(upgraded.engine).current == "9002"
+        assert migrate.schema_state(upgraded.engine).current == "9002"
         with upgraded.engine.connect() as conn:
             # the rebuilt parent kept its children (no ON DELETE CASCADE during the rebuild)
             assert conn.exec_driver_sql("SELECT count(*) FROM case_entity").scalar() == 1
@@ -196,7 +193,7 @@ def test_upgrading_an_older_database_backs_it_up_first_and_loses_no_rows(db_path
 def test_a_new_empty_database_is_created_without_a_backup(tmp_path):
     path = tmp_path / "new.sqlite3"
     database = open_database(str(path))
-    assert dbmod.schema_state(database.engine).up_to_date
+    assert migrate.schema_state(database.engine).up_to_date
     database.dispose()
     assert not (tmp_path / "backups").exists()
 

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from workinggroup_app import __version__
-from workinggroup_app.storage.engine import log_dir
+from workinggroup_app.storage.paths import log_dir
 from workinggroup_app.support import logs
 
 

@@ -363,7 +363,7 @@ def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
     from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
 
     from workinggroup_app.services import users
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     db = open_database(str(db_path))
     users.create_first_administrator(db, "alice", PASSWORD, "Alice Smith")

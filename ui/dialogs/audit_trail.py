@@ -49,7 +49,7 @@ from workinggroup_ui.context import AppContext
 from workinggroup_app.audit import reading as aq
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.permissions import Actor, allowed
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 _Index = QModelIndex | QPersistentModelIndex
 WASHINGTON = ZoneInfo("America/New_York")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 ERROR_STYLE = "color: #b00020;"
 

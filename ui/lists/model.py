@@ -51,7 +51,7 @@ from workinggroup_app.domain.fields import (
 )
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec, Row
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ def take_screenshots(
     from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 
     from workinggroup_app.domain.fields import cli_name
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     lang = "zh_CN" if lang.lower().startswith("zh") else "en"
     out = Path(out_dir)

@@ -45,7 +45,7 @@ from workinggroup_ui.settings import Option
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 DEFAULT_MINUTES = 30
 IDLE_MINUTES: Option[int] = Option("security/idle_lock_minutes", int, DEFAULT_MINUTES)

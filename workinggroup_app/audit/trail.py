@@ -220,7 +220,7 @@ def record(db: Any, **event: Any) -> None:
     """One event in a transaction of its own, for actions that change no record (exports).
 
     ``event`` holds the keyword arguments of ``append`` except ``session``; ``db`` is a
-    ``workinggroup_app.storage.engine.Database``.
+    ``workinggroup_app.storage.database.Database``.
     """
     with db.sessions.begin() as session:
         append(session, **event)

@@ -170,7 +170,8 @@ def _actor() -> Any:
 
 
 def _url(args: argparse.Namespace) -> str:
-    from workinggroup_app.storage.engine import default_database_url, normalise_url
+    from workinggroup_app.storage.engine import normalise_url
+    from workinggroup_app.storage.paths import default_database_url
 
     return normalise_url(args.database_url or default_database_url())
 
@@ -187,7 +188,7 @@ def _missing_file(url: str) -> Path | None:
 
 def _open(args: argparse.Namespace, *, migrate: bool = True, must_exist: bool = False) -> Any:
     from workinggroup_app.domain.errors import StorageError
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     url = _url(args)
     missing = _missing_file(url) if must_exist else None
@@ -208,7 +209,7 @@ def _one_line(text: str) -> str:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from workinggroup_app.storage.engine import schema_state, upgrade
+    from workinggroup_app.storage.migrate import schema_state, upgrade
 
     db = _open(args, migrate=False)
     try:
@@ -226,7 +227,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_db_current(args: argparse.Namespace) -> int:
-    from workinggroup_app.storage.engine import known_revisions, schema_state
+    from workinggroup_app.storage.migrate import known_revisions, schema_state
 
     missing = _missing_file(_url(args))
     if missing is not None:

@@ -81,7 +81,7 @@ def _actor() -> Any:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     return open_database(getattr(args, "database_url", None))
 

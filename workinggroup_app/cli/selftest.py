@@ -159,7 +159,8 @@ def step_libraries(state: State) -> str:
 
 
 def step_database(state: State) -> str:
-    from workinggroup_app.storage.engine import open_database, schema_state
+    from workinggroup_app.storage.database import open_database
+    from workinggroup_app.storage.migrate import schema_state
 
     state.db = open_database(f"sqlite:///{state.work / 'selftest.sqlite3'}")
     current = schema_state(state.db.engine)

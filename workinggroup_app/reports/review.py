@@ -47,7 +47,7 @@ from workinggroup_app.read.dashboard import (
 from workinggroup_app.reports.markup import clean, markup_escape
 
 if TYPE_CHECKING:
-    from workinggroup_app.storage.engine import Database
+    from workinggroup_app.storage.database import Database
 
 Progress = Callable[[int, int], None]
 

@@ -36,7 +36,7 @@ from workinggroup_app.domain.models import User, utcnow
 from workinggroup_app.domain.permissions import ROLES, Actor, require
 from workinggroup_app.domain.vocabulary import word
 from workinggroup_app.services.records import Change
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=10)

@@ -25,14 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workinggroup_app.domain.errors import DatabaseTooNewError, DomainError, StorageError
+from workinggroup_app.storage.database import Database
 from workinggroup_app.storage.engine import (
-    Database,
     backup_sqlite,
     create_app_engine,
-    known_revisions,
     normalise_url,
     sqlite_path,
 )
+from workinggroup_app.storage.migrate import known_revisions
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ def _folder(folder: str | os.PathLike[str] | None) -> Path:
         path = Path(folder)
         path.mkdir(parents=True, exist_ok=True)
         return path
-    from workinggroup_app.storage.engine import log_dir
+    from workinggroup_app.storage.paths import log_dir
 
     return log_dir()
 

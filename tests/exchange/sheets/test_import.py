@@ -26,7 +26,7 @@ from workinggroup_app.exchange.sheets.xlsx_export import export_xlsx
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 HEAD_EN = [
     "title_en",

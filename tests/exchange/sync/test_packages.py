@@ -25,7 +25,7 @@ from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.exchange import sync
 from workinggroup_app.exchange.sync import PackageRefused
 from workinggroup_app.read import lists
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 
 
 @dataclass

@@ -187,7 +187,7 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     from workinggroup_ui.dialogs.exchange import ExchangeDialog
 
     from workinggroup_app.exchange import sync
-    from workinggroup_app.storage.engine import open_database
+    from workinggroup_app.storage.database import open_database
 
     dialog = ExchangeDialog(ctx, key_dir=tmp_path / "our-keys")
     qtbot.addWidget(dialog)

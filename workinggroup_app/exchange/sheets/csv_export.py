@@ -35,7 +35,8 @@ from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, Rec
 from workinggroup_app.domain.fields import record_type as get_record_type
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.read import lists
-from workinggroup_app.storage.engine import Database, create_app_engine
+from workinggroup_app.storage.database import Database
+from workinggroup_app.storage.engine import create_app_engine
 
 BATCH = 2000
 HEADER_STYLES = ("en", "zh")

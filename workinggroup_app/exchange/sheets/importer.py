@@ -63,7 +63,7 @@ from workinggroup_app.domain.fields import (
 from workinggroup_app.domain.models import ReferenceCounter, utcnow
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.services.records import Services
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
 

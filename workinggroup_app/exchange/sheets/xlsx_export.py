@@ -39,7 +39,7 @@ from workinggroup_app.exchange.sheets.csv_export import (
     snapshot_session,
 )
 from workinggroup_app.read import lists
-from workinggroup_app.storage.engine import Database
+from workinggroup_app.storage.database import Database
 
 EXCEL_MAX_CELL = 32_767  # characters in one cell; longer text makes Excel repair the file
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

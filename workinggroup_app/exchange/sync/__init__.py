@@ -68,7 +68,8 @@ from workinggroup_app.domain.models import (
 )
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.services.records import Change, Services
-from workinggroup_app.storage.engine import Database, data_dir
+from workinggroup_app.storage.database import Database
+from workinggroup_app.storage.paths import data_dir
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
 

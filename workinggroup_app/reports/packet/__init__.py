@@ -32,7 +32,7 @@ from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 
 if TYPE_CHECKING:
     from workinggroup_app.reports.packet.data import PacketData
-    from workinggroup_app.storage.engine import Database
+    from workinggroup_app.storage.database import Database
 
 Progress = Callable[[int, int], None]
 
