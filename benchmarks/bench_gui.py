@@ -168,7 +168,7 @@ watch = Watch()
 app.installEventFilter(watch)
 from workinggroup_ui.app import run
 # started as the installed command starts it (its parser and error handling included)
-from workinggroup_app.cli.main import main
+from workinggroup_ui.launch import main
 sys.exit(main(["--database-url", sys.argv[1], "--lang", "en"]))
 """
 

@@ -1,7 +1,7 @@
 """The bundle's entry point (PyInstaller runs this file): the same ``main`` as the
 ``workinggroup-app`` command installed by pip."""
 
-from workinggroup_app.cli.main import main
+from workinggroup_ui.launch import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

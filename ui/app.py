@@ -10,7 +10,6 @@ seeded the same way, with progress. Nothing imports ReportLab here.
 from __future__ import annotations
 
 import getpass
-import locale
 import logging
 import os
 from collections.abc import Callable
@@ -21,12 +20,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
-    QLibraryInfo,
-    QLocale,
     QObject,
     Qt,
     QTimer,
-    QTranslator,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -39,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from workinggroup_ui import settings as opts
 from workinggroup_ui.dialogs.error import install_excepthook, setup_logging
+from workinggroup_ui.language import install_translators, resolve_language
 from workinggroup_ui.settings import APPLICATION, ORGANIZATION, Settings
 from workinggroup_ui.window.main_window import MainWindow
 
@@ -86,44 +83,6 @@ def register_fonts() -> list[str]:
         return _font_families
     _font_families = list(QFontDatabase.applicationFontFamilies(font_id))
     return _font_families
-
-
-def system_language() -> str:
-    name = QLocale.system().name() or (locale.getlocale()[0] or "")
-    return "zh_CN" if name.lower().startswith("zh") else "en"
-
-
-def resolve_language(lang: str | None, settings: Settings) -> str:
-    """The ``--lang`` argument, else the saved choice, else the system locale."""
-    chosen = lang or settings.get(opts.LANGUAGE) or system_language()
-    return "zh_CN" if chosen.lower().startswith("zh") else "en"
-
-
-def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
-    """Our .qm (if built) and, for Chinese, Qt's own (standard buttons: 取消...)."""
-    installed: list[QTranslator] = []
-    if lang == "en":
-        return installed
-    from workinggroup_ui.tools.i18n_build import qm_path
-
-    try:  # the shipped .qm, or one compiled into the cache when it is missing or stale
-        ours = qm_path(lang, Path(str(files("workinggroup_app.resources") / "i18n")))
-    except (ModuleNotFoundError, TypeError):
-        ours = None
-    candidates: list[tuple[str, str]] = []
-    if ours is not None and ours.exists():
-        candidates.append((ours.name, str(ours.parent)))
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if lang == "zh_CN":
-        candidates.append((f"qtbase_{lang}.qm", qt_dir))
-    for name, folder in candidates:
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
-            installed.append(translator)
-        else:
-            log.info("translation %s not found in %s", name, folder)
-    return installed
 
 
 def demo_database_url() -> str:

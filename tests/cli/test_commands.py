@@ -21,6 +21,8 @@ from workinggroup_app.storage.database import open_database
 from workinggroup_app.storage.migrate import known_revisions
 
 HEAD = known_revisions()[1]
+# the console script pip installed beside this interpreter (pyproject's [project.scripts])
+COMMAND = Path(sys.executable).with_name("workinggroup-app")
 
 
 class Cli:
@@ -36,7 +38,7 @@ class Cli:
         )
 
     def __call__(self, *args: str, ok: bool = True, timeout: int = 600):
-        cmd = [sys.executable, "-m", "workinggroup_app"]
+        cmd = [str(COMMAND)]  # the installed command, as a user's scripts start it
         if self.database is not None:
             cmd += ["--database-url", self.database]
         result = subprocess.run(
@@ -82,18 +84,35 @@ def test_version(tmp_path):
 
 
 def test_the_core_commands_never_import_qt(tmp_path):
+    """Through the installed command's entry point: the desktop is handed to the core's
+    command line, but a command that needs no window never loads Qt."""
     code = (
         "import sys\n"
-        "from workinggroup_app.cli import main\n"
+        "from workinggroup_ui import launch\n"
         "from workinggroup_app.exchange.sheets import csv_export\n"
         "from workinggroup_app.storage import backup\n"
-        "main.main(['--database-url', sys.argv[1], 'db', 'current'])\n"
-        "bad = sorted(m for m in sys.modules\n"
-        "             if m.split('.')[0] in ('PySide6', 'shiboken6', 'workinggroup_ui'))\n"
+        "launch.main(['--database-url', sys.argv[1], 'db', 'current'])\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')\n"
+        "             or m.startswith('workinggroup_ui.') and m != 'workinggroup_ui.launch')\n"
         "sys.exit(f'imported {bad}' if bad else 0)\n"
     )
     result = run_python(code, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_core_alone_says_a_window_needs_the_installed_command(tmp_path):
+    """``python -m workinggroup_app`` is the core's command line only: the desktop is handed
+    to it by the installed command, never imported by the core."""
+    result = subprocess.run(
+        [sys.executable, "-m", "workinggroup_app", "screenshot", "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "WORKINGGROUP_DATA_DIR": str(tmp_path / "data")},
+    )
+    assert result.returncode == 1
+    assert "start it with workinggroup-app" in result.stderr
+    assert not (tmp_path / "s").exists()
 
 
 def run_python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -126,7 +145,7 @@ def test_the_window_is_painted_before_the_database_layer_is_imported(tmp_path):
         "        return False\n"
         "watch = Watch()\n"
         "app.installEventFilter(watch)\n"
-        "from workinggroup_app.cli.main import main\n"
+        "from workinggroup_ui.launch import main\n"
         "main(['--database-url', sys.argv[1], '--lang', 'en'])\n"
     )
     result = run_python(

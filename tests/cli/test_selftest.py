@@ -22,7 +22,7 @@ def _run(tmp_path: Path, **kw) -> tuple[int, str]:
 
 
 def test_core_steps_pass_and_the_packet_holds_the_chinese_title(tmp_path):
-    code, output = _run(tmp_path, window=False)
+    code, output = _run(tmp_path)
     assert code == 0, output
     for step in ("installation", "log folder", "libraries", "database", "demo data", "packet"):
         assert f"ok    {step}" in output
@@ -39,7 +39,7 @@ def test_core_steps_pass_and_the_packet_holds_the_chinese_title(tmp_path):
 def test_a_packet_without_the_expected_chinese_fails_at_that_step(tmp_path, monkeypatch):
     # A character the packet never prints: its glyph cannot be in the PDF's Unicode maps.
     monkeypatch.setattr(selftest, "PACKET_TITLE_ZH", "会议资料龘")
-    code, output = _run(tmp_path, window=False)
+    code, output = _run(tmp_path)
     assert code == 1
     assert "FAIL  Chinese text" in output and "龘" in output
     assert "self-test passed" not in output
@@ -64,7 +64,7 @@ def test_the_first_failure_stops_the_run_and_is_printed(tmp_path, monkeypatch):
 
     steps = tuple((n, broken if n == "database" else f) for n, f in selftest.STEPS)
     monkeypatch.setattr(selftest, "STEPS", steps)
-    code, output = _run(tmp_path, window=False)
+    code, output = _run(tmp_path)
     assert code == 1
     assert "FAIL  database: no migration scripts in /nowhere" in output
     assert "demo data" not in output  # nothing after the first failure runs
@@ -76,7 +76,7 @@ def test_the_command_line_flag_runs_every_step_including_the_window(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)  # the self-test must choose offscreen by itself
     result = subprocess.run(
-        [sys.executable, "-m", "workinggroup_app", "--self-test"],
+        [sys.executable, "-m", "workinggroup_ui", "--self-test"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

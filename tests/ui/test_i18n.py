@@ -320,8 +320,8 @@ def test_preferences_store_the_language_for_the_next_start(
 ):
     from PySide6.QtWidgets import QMessageBox
     from workinggroup_ui import settings as opts
-    from workinggroup_ui.app import resolve_language
     from workinggroup_ui.dialogs.preferences import PreferencesDialog
+    from workinggroup_ui.language import resolve_language
 
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a))

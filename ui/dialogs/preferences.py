@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui import settings as opts
+from workinggroup_ui.language import system_language
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext
@@ -113,8 +114,6 @@ class PreferencesDialog(QDialog):
         code = self.chosen_language()
         if code:
             return code
-        from workinggroup_ui.app import system_language
-
         return system_language()
 
     def accept(self) -> None:

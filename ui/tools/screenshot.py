@@ -35,7 +35,8 @@ def take_screenshots(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-    from workinggroup_ui.app import install_translators, make_context, register_fonts
+    from workinggroup_ui.app import make_context, register_fonts
+    from workinggroup_ui.language import install_translators
     from workinggroup_ui.settings import Settings
     from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 

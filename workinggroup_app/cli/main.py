@@ -1,22 +1,24 @@
 """The command line: ``workinggroup-app [options] [command]``. With no command, the desktop app.
 
 Expected problems (bad input, a damaged or too-new database, a missing file) print one line
-on stderr and exit 1; usage errors exit 2; neither prints a traceback. Qt and the ``ui``
-package are imported only when the desktop interface is started (``importlib``), so the
-core never imports them.
+on stderr and exit 1; usage errors exit 2; neither prints a traceback. The desktop interface
+is handed to ``main`` as a parameter by the installed command (``workinggroup_ui.launch``),
+so the core never imports Qt or the interface.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workinggroup_app.cli.desktop import Desktop
 
 ERROR = 1
 USAGE = 2
@@ -273,8 +275,8 @@ def cmd_demo_seed(args: argparse.Namespace) -> int:
     from workinggroup_app.domain.errors import DomainError
 
     try:
-        demo = importlib.import_module("workinggroup_app.demo")
-    except ModuleNotFoundError as exc:
+        from workinggroup_app import demo
+    except ModuleNotFoundError as exc:  # a build made without the demo data set
         if exc.name != "workinggroup_app.demo":
             raise
         raise DomainError("Demo data is not available in this build.") from None
@@ -367,14 +369,11 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     from workinggroup_app.domain.errors import DomainError
 
     try:
-        packet = importlib.import_module("workinggroup_app.reports.packet")
-    except ModuleNotFoundError as exc:
-        if exc.name != "workinggroup_app.reports.packet":
+        from workinggroup_app.reports.packet import export_packet
+    except ModuleNotFoundError as exc:  # a build made without ReportLab
+        if exc.name not in ("workinggroup_app.reports.packet", "reportlab"):
             raise
-        packet = None
-    export_packet = getattr(packet, "export_packet", None)
-    if export_packet is None:
-        raise DomainError("Meeting packets are not available in this build.")
+        raise DomainError("Meeting packets are not available in this build.") from None
     db = _open(args, must_exist=True)
     try:
         export_packet(db, args.meeting, args.audience, Path(args.output))
@@ -429,22 +428,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    shots = _ui_module("workinggroup_ui.tools.screenshot")
+    desktop = _desktop(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = shots.take_screenshots(
+    result = desktop.take_screenshots(
         out, lang=args.screenshot_lang or args.lang or "en", database_url=args.database_url
     )
-    if isinstance(result, (list, tuple)):
-        for item in result:
-            _say(str(item))
+    for item in result:
+        _say(str(item))
     _say(f"screenshots written to {out}")
     return 0
 
 
 def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
-    app = _ui_module("workinggroup_ui.app")
-    code = app.run(
+    code = _desktop(args).run(
         database_url=args.database_url,
         demo=args.demo,
         lang=args.lang,
@@ -453,18 +450,14 @@ def run_gui(args: argparse.Namespace, qt_args: list[str]) -> int:
     return int(code or 0)
 
 
-def _ui_module(name: str) -> Any:
-    from workinggroup_app.domain.errors import DomainError
+def _desktop(args: argparse.Namespace) -> Desktop:
+    """The desktop interface the installed command handed to ``main``."""
+    desktop: Desktop | None = getattr(args, "desktop", None)
+    if desktop is None:
+        from workinggroup_app.cli.desktop import no_desktop
 
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or name
-        if missing.split(".")[0] in ("workinggroup_ui", "PySide6", "shiboken6"):
-            raise DomainError(
-                f"The desktop interface is not available ({missing} is not installed)."
-            ) from None
-        raise
+        raise no_desktop()
+    return desktop
 
 
 COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
@@ -484,7 +477,11 @@ COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int]] = {
 # --- entry point -----------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, desktop: Desktop | None = None) -> int:
+    """Run one command (or, with none, the desktop application) and return the exit status.
+
+    ``desktop`` is the window side (``workinggroup_ui.launch.QtDesktop`` in the installed
+    command); without it, the commands that need a window say so and exit 1."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -493,10 +490,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
     except SystemExit as exc:  # --help, --version, usage errors
         return int(exc.code or 0) if not isinstance(exc.code, str) else USAGE
+    args.desktop = desktop
     if args.self_test:  # prints each step; exits 1 at the first failure
         from workinggroup_app.cli.selftest import run_self_test
 
-        return run_self_test(lang=args.lang or "en")
+        return run_self_test(lang=args.lang or "en", desktop=desktop)
     if args.command is None:
         return _guarded(lambda: run_gui(args, rest), args, parser)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

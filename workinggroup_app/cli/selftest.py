@@ -10,8 +10,8 @@ it uses only a temporary folder, never the user's database or settings:
 4. database: a new SQLite file is created and migrated to the latest schema;
 5. demo data: a small demo data set is seeded;
 6. main window: the real main window is built over that database and rendered
-   (offscreen when there is no display) -- ``ui/tools/selftest.py``, imported with importlib so
-   the core never imports Qt;
+   (offscreen when there is no display) by the desktop interface handed in as ``desktop``
+   (``workinggroup_ui.launch.QtDesktop``), so the core never imports Qt;
 7. packet: the bilateral meeting packet of a demo meeting is exported as PDF;
 8. Chinese text: the PDF embeds the CJK font and maps the glyphs of the packet's Chinese
    title back to Unicode (so the text is searchable and copyable), read with the small PDF
@@ -23,7 +23,6 @@ traceback on stderr) and returns 1. All steps passing returns 0.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import platform
@@ -38,7 +37,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from workinggroup_app.cli.desktop import Desktop
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class SelfTestError(Exception):
 class State:
     work: Path
     lang: str
-    window: bool
+    desktop: Desktop | None
     db: Any = None
     meeting_reference: str = ""
     meeting_title_zh: str = ""
@@ -191,8 +193,8 @@ def step_demo(state: State) -> str:
 
 
 def step_window(state: State) -> str:
-    ui_selftest = importlib.import_module("workinggroup_ui.tools.selftest")
-    return str(ui_selftest.render_main_window(state.db, lang=state.lang, work=state.work))
+    assert state.desktop is not None
+    return str(state.desktop.render_main_window(state.db, lang=state.lang, work=state.work))
 
 
 def step_packet(state: State) -> str:
@@ -262,7 +264,7 @@ def _private_data_dir(work: Path) -> Iterator[None]:
 def run_self_test(
     *,
     lang: str = "en",
-    window: bool = True,
+    desktop: Desktop | None = None,
     work_dir: str | os.PathLike[str] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
@@ -270,7 +272,7 @@ def run_self_test(
     """Run every step; 0 if all pass, else 1 after printing the first failure.
 
     ``work_dir`` keeps the database and the PDF there (default: a temporary folder that is
-    removed afterwards). ``window=False`` leaves out the main-window step (no Qt).
+    removed afterwards). Without a ``desktop`` the main-window step is left out (no Qt).
     """
     from workinggroup_app import __version__
 
@@ -279,8 +281,10 @@ def run_self_test(
     keep = work_dir is not None
     work = Path(work_dir) if keep else Path(tempfile.mkdtemp(prefix="workinggroup-selftest-"))
     work.mkdir(parents=True, exist_ok=True)
-    state = State(work=work, lang="zh_CN" if lang.lower().startswith("zh") else "en", window=window)
-    steps = [s for s in STEPS if window or s[0] != "main window"]
+    state = State(
+        work=work, lang="zh_CN" if lang.lower().startswith("zh") else "en", desktop=desktop
+    )
+    steps = [s for s in STEPS if desktop is not None or s[0] != "main window"]
     print(
         f"workinggroup-app {__version__} self-test on {platform.system()} "
         f"{platform.machine()}, Python {platform.python_version()}",

@@ -575,7 +575,7 @@ def test_window_layout_and_last_list_are_remembered(ctx, dataset, settings, qtbo
 
 
 def test_a_chosen_language_is_kept_for_the_next_start(window, settings):
-    from workinggroup_ui.app import resolve_language
+    from workinggroup_ui.language import resolve_language
 
     answer = ModalAnswer(QMessageBox.StandardButton.Ok)
     window.language_actions["zh_CN"].trigger()
@@ -687,7 +687,7 @@ def test_demo_start_seeds_an_empty_demo_database_once(settings, qtbot):
 
 
 def test_language_comes_from_the_argument_then_the_settings(settings):
-    from workinggroup_ui.app import resolve_language
+    from workinggroup_ui.language import resolve_language
 
     assert resolve_language("zh", settings) == "zh_CN"
     settings.set(opts.LANGUAGE, "zh_CN")
@@ -697,7 +697,7 @@ def test_language_comes_from_the_argument_then_the_settings(settings):
 
 def test_chinese_loads_qts_own_translation(qapp):
     from PySide6.QtCore import QCoreApplication
-    from workinggroup_ui.app import install_translators
+    from workinggroup_ui.language import install_translators
 
     installed = install_translators(qapp, "zh_CN")
     try:
