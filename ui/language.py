@@ -14,6 +14,9 @@ from workinggroup_ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# The interface's languages, each named in its own script, as language menus usually do.
+LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("zh_CN", "中文（简体）"))
+
 
 def system_language() -> str:
     name = QLocale.system().name() or (locale.getlocale()[0] or "")

@@ -20,10 +20,11 @@ from sqlalchemy import text
 
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import models
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import StorageError
 from workinggroup_app.domain.permissions import SYSTEM, Actor
 from workinggroup_app.services import users
-from workinggroup_app.services.records import CHILDREN, Services
+from workinggroup_app.services.records import Services
 from workinggroup_app.storage import paths
 from workinggroup_app.storage.database import open_database
 from workinggroup_app.storage.paths import check_local_path

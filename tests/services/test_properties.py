@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from workinggroup_app.domain import models, releasability, validators
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import ValidationError, ValidationErrors
 from workinggroup_app.domain.fields import (
     CHOICE,
@@ -35,7 +36,7 @@ from workinggroup_app.domain.fields import (
     record_type,
 )
 from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.services.records import CHILDREN, Services
+from workinggroup_app.services.records import Services
 
 SETTINGS = settings(
     max_examples=60,

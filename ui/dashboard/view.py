@@ -287,7 +287,7 @@ class DashboardView(QWidget):
         outer.setSpacing(6)
 
         bar = QHBoxLayout()
-        self.title = QLabel(ctx.pick(*dashboard.LABELS["review"]))
+        self.title = QLabel(ctx.pick(*dashboard.labels_of("review")))
         heading = QFont(self.title.font())
         heading.setPointSizeF(heading.pointSizeF() * 1.35)
         self.title.setFont(heading)
@@ -348,13 +348,13 @@ class DashboardView(QWidget):
         outer.addWidget(self.scroll, 1)
 
         self.tiles: dict[str, Tile] = {}
-        self.key_box, self.key_grid = self._group(dashboard.LABELS["key_figures"])
-        self.since_box, self.since_grid = self._group(dashboard.LABELS["since"])
+        self.key_box, self.key_grid = self._group(dashboard.labels_of("key_figures"))
+        self.since_box, self.since_grid = self._group(dashboard.labels_of("since"))
         self.since_info = QLabel()
         self.since_info.setTextFormat(Qt.TextFormat.PlainText)
         self.since_info.setWordWrap(True)
         self.since_grid.addWidget(self.since_info, 0, 0, 1, 5)
-        self.mine_box, self.mine_grid = self._group(dashboard.LABELS["mine"])
+        self.mine_box, self.mine_grid = self._group(dashboard.labels_of("mine"))
         self.mine_box.setToolTip(
             self.tr(
                 "Open action items whose owner (person) is your username or display name, "
@@ -485,7 +485,7 @@ class DashboardView(QWidget):
             self._tile(fig.key, self.key_grid, i).set_figure(fig, lang, self._hint(fig))
         since = data.since
         if since is None:
-            self.since_info.setText(self.ctx.pick(*dashboard.LABELS["no_meeting"]))
+            self.since_info.setText(self.ctx.pick(*dashboard.labels_of("no_meeting")))
             for key in [k for k in self.tiles if k.startswith("since_")]:
                 self.tiles[key].hide()
         else:

@@ -25,14 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui import settings as opts
-from workinggroup_ui.language import system_language
+from workinggroup_ui.language import LANGUAGES, system_language
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext
     from workinggroup_ui.settings import Settings
 
-# Each language is named in its own script, as language menus usually do.
-LANGUAGES: tuple[tuple[str, str], ...] = (("en", "English"), ("zh_CN", "中文（简体）"))
 MAX_IDLE_MINUTES = 8 * 60  # a working day
 
 

@@ -29,9 +29,9 @@ from workinggroup_ui.context import AppContext
 from workinggroup_ui.forms.form import format_utc_local, plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import RecordType
 from workinggroup_app.read import lists
-from workinggroup_app.services.records import CHILDREN
 
 ROLE_RECORD = Qt.ItemDataRole.UserRole  # (type_key, id) of a related record
 

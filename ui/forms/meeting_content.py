@@ -1,7 +1,7 @@
 """A meeting's own parts: attendees, agenda items and decisions, edited as tables, and the
 "Export packet…" button. Registered for the meeting record type in ``record_view.EXTENSIONS``.
 
-The columns come from ``services.CHILDREN`` (their kinds, lengths, vocabularies and links);
+The columns come from ``domain.children.CHILDREN`` (their kinds, lengths, vocabularies and links);
 this module only adds their labels and order. The referrals and cases discussed are the
 meeting's LINKS fields, so the generic form edits them.
 """
@@ -35,18 +35,16 @@ from workinggroup_ui.forms.record_view import RecordData, RecordExtension, Recor
 from workinggroup_ui.widgets.pickers import LinkPicker
 
 from workinggroup_app.domain import permissions, vocabulary
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import ValidationError
 from workinggroup_app.read import lists
-from workinggroup_app.services.records import CHILDREN, ChildSpec
 
-# (CHILDREN key, keyword of services.save_meeting_content, heading en/zh, shown columns,
-#  columns kept as stored but not shown)
-SECTIONS: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+# (CHILDREN key, keyword of services.save_meeting_content, shown columns, columns kept as
+#  stored but not shown)
+SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "attendees",
         "attendees",
-        "Attendees",
-        "出席人员",
         (
             "side",
             "name_en",
@@ -61,50 +59,14 @@ SECTIONS: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]], ...
     (
         "agenda_items",
         "agenda",
-        "Agenda",
-        "议程",
         ("title_en", "title_zh", "notes_en", "notes_zh", "releasability"),
         (),
     ),
-    ("decisions", "decisions", "Decisions", "决定", ("text_en", "text_zh", "releasability"), ()),
+    ("decisions", "decisions", ("text_en", "text_zh", "releasability"), ()),
 )
-
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "side": ("Side", "所属方"),
-    "name_en": ("Name (English)", "姓名（英文）"),
-    "name_zh": ("Name (Chinese)", "姓名（中文）"),
-    "position_en": ("Position (English)", "职务（英文）"),
-    "position_zh": ("Position (Chinese)", "职务（中文）"),
-    "agency_id": ("Agency", "所属机构"),
-    "contact_id": ("Contact", "联系人"),
-    "head_of_delegation": ("Head of delegation", "团长"),
-    "title_en": ("Title (English)", "标题（英文）"),
-    "title_zh": ("Title (Chinese)", "标题（中文）"),
-    "notes_en": ("Notes (English)", "备注（英文）"),
-    "notes_zh": ("Notes (Chinese)", "备注（中文）"),
-    "releasability": ("Releasability", "可提供范围"),
-    "text_en": ("Decision (English)", "决定（英文）"),
-    "text_zh": ("Decision (Chinese)", "决定（中文）"),
-}
 
 _ERROR_FIELD = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 CELL_ERROR_STYLE = "border: 1px solid #b00020;"
-
-
-def column_kind(spec: ChildSpec, name: str) -> tuple[str, Any]:
-    """(kind, detail) of a child column, read from its ChildSpec."""
-    for n, max_length, multiline in spec.text_fields:
-        if n == name:
-            return ("longtext" if multiline else "text", max_length)
-    for n, vocab in spec.choice_fields:
-        if n == name:
-            return ("choice", vocab)
-    if name in spec.bool_fields:
-        return ("bool", None)
-    for n, target in spec.link_fields:
-        if n == name:
-            return ("link", target)
-    raise KeyError(name)
 
 
 class ChildTable(QWidget):
@@ -129,7 +91,7 @@ class ChildTable(QWidget):
         self.spec = CHILDREN[key]
         self.columns = columns
         self.hidden = hidden
-        self.kinds = {c: column_kind(self.spec, c) for c in (*columns, *hidden)}
+        self.kinds = {c: self.spec.kind(c) for c in (*columns, *hidden)}
         self.cells: list[dict[str, QWidget]] = []
         self._hidden_values: list[dict[str, Any]] = []
         self._baseline: list[dict[str, Any]] = []
@@ -139,9 +101,8 @@ class ChildTable(QWidget):
         self.table.setObjectName(f"table_{key}")
         headers = []
         for c in columns:
-            en, zh = COLUMN_LABELS.get(c, (c, c))
             required = " *" if c in self.spec.required else ""
-            headers.append(ctx.pick(en, zh) + required)
+            headers.append(self.spec.column_label(c, ctx.lang) + required)
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -410,8 +371,10 @@ class MeetingContentEditor(QWidget):
         self.sections: dict[str, ChildTable] = {}
         body = QWidget()
         inner = QVBoxLayout(body)
-        for key, keyword, en, zh, columns, hidden in SECTIONS:
-            table = ChildTable(ctx, key, keyword, ctx.pick(en, zh), columns, hidden, body)
+        for key, keyword, columns, hidden in SECTIONS:
+            spec = CHILDREN[key]
+            title = ctx.pick(spec.heading_en, spec.heading_zh)
+            table = ChildTable(ctx, key, keyword, title, columns, hidden, body)
             table.changed.connect(self.changed)
             self.sections[key] = table
             inner.addWidget(table)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui import settings as opts
+from workinggroup_ui.language import LANGUAGES
 from workinggroup_ui.settings import Settings
 from workinggroup_ui.widgets import icons
 
@@ -283,7 +284,7 @@ class MainWindow(QMainWindow):
             )
             self.go_actions[key] = action
         self.language_actions: dict[str, QAction] = {}
-        for code, name in (("en", "English"), ("zh_CN", "中文（简体）")):
+        for code, name in LANGUAGES:
             action = QAction(name, self)
             action.setCheckable(True)
             action.setChecked(self.lang == code)

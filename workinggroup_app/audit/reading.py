@@ -17,15 +17,15 @@ from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import vocabulary
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import LINK, RECORD_TYPES
 from workinggroup_app.domain.models import AuditEvent
 from workinggroup_app.domain.permissions import Actor, require
-from workinggroup_app.services.records import CHILDREN
 
 WINDOW = 256
 MAX_WINDOW = 5000
-# record types that appear in the trail besides the records: accounts
-EXTRA_TYPES = {"user": ("User account", "用户账户")}
+# what the trail names besides records (the "audit_subject" words): accounts
+EXTRA_TYPES = tuple(vocabulary.keys("audit_subject"))
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def action_label(action: str, lang: str = "en") -> str:
 
 def type_label(record_type: str, lang: str = "en") -> str:
     if record_type in EXTRA_TYPES:
-        en, zh = EXTRA_TYPES[record_type]
+        en, zh = vocabulary.pair("audit_subject", record_type)
         return zh if lang.startswith("zh") else en
     return vocabulary.word("record_type", record_type, lang)
 

@@ -1,7 +1,10 @@
-"""The one table of words: every coded value the application stores, in English and Chinese.
+"""The one table of words: every coded value the application stores, and every label the
+packets, the review, the dashboard and the exports print beside them, in English and Chinese.
 
-Statuses, sides, record types, markings and other vocabularies are stored as plain keys.
-The interface, the PDF packets and CSV headers all take their words from here.
+Statuses, sides, record types, markings and other vocabularies are stored as plain keys;
+the interface, the PDF packets and the CSV headers all take their words from here. (A field's
+own label is part of its definition, in ``fields`` and ``children``; the desktop's own texts
+are Qt translations.)
 """
 
 from __future__ import annotations
@@ -181,6 +184,147 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
         ("register_key", "Counterpart key registered", "登记对方公钥"),
         ("resolve_conflict", "Exchange conflict resolved", "解决交换冲突"),
     ),
+    # --- labels printed or shown beside the stored words -------------------------------
+    # figure and chart titles of the dashboard and the manager's review
+    "dashboard": (
+        ("review", "Manager's review of open work", "工作进展审阅"),
+        ("key_figures", "Key figures", "关键数据"),
+        ("open", "Open action items", "未完成的行动事项"),
+        ("overdue", "Overdue action items", "已逾期的行动事项"),
+        ("due_soon", "Due in the next 14 days", "14 天内到期"),
+        ("awaiting", "Referrals awaiting the counterpart's response", "待对方答复的线索"),
+        ("awaiting_long", "…of which waiting over 30 days", "其中等待超过 30 天"),
+        (
+            "median.US_TO_PRC",
+            "Median response time, US to PRC (days)",
+            "中位答复时间：美方至中方（天）",
+        ),
+        (
+            "median.PRC_TO_US",
+            "Median response time, PRC to US (days)",
+            "中位答复时间：中方至美方（天）",
+        ),
+        (
+            "items_by_side",
+            "Open action items by owner side and status",
+            "按负责方和状态统计的未完成行动事项",
+        ),
+        (
+            "overdue_by_agency",
+            "Overdue action items by owner agency",
+            "按负责机构统计的逾期行动事项",
+        ),
+        ("pipeline", "Referral pipeline by status", "按状态统计的线索移交"),
+        (
+            "response_by_month",
+            "Median response time by month sent (days)",
+            "按发送月份统计的中位答复时间（天）",
+        ),
+        ("since", "Since the last meeting", "自上次会议以来"),
+        ("no_meeting", "No meeting has been held yet.", "尚未举行会议。"),
+        ("since_opened", "Action items opened", "新增行动事项"),
+        ("since_completed", "Action items completed", "已完成的行动事项"),
+        ("since_overdue", "Action items that became overdue", "新逾期的行动事项"),
+        ("since_referrals", "Referrals sent or received", "新发送或接收的线索"),
+        ("since_answered", "Referrals answered", "已获答复的线索"),
+        ("answers", "Referrals answered since the last meeting", "自上次会议以来获答复的线索"),
+        ("mine", "My work", "我的工作"),
+        ("my_open", "My open action items", "我的未完成事项"),
+        ("my_overdue", "My overdue action items", "我的逾期事项"),
+        ("new_overdue_mine", "My items that became overdue", "我的新逾期事项"),
+        ("new_overdue_all", "All items that became overdue", "全部新逾期事项"),
+        ("no_agency", "No agency", "无负责机构"),
+        ("hidden_agency", "No agency or not releasable", "无机构或不可提供"),
+        ("days", "days", "天"),
+        ("median", "Median", "中位数"),
+        ("answered_n", "answered", "已答复"),
+        ("none", "None", "无"),
+    ),
+    # headings and labels of the meeting packet
+    "packet": (
+        ("packet", "Meeting packet", "会议资料"),
+        ("contents", "Contents", "目录"),
+        ("summary", "Meeting summary", "会议摘要"),
+        ("attendees", "Attendees", "与会人员"),
+        ("agenda", "Agenda", "议程"),
+        ("decisions", "Decisions", "决定事项"),
+        ("discussed", "Referrals and cases discussed", "讨论的线索移交和案件"),
+        ("changes", "Status changes since the previous meeting", "自上次会议以来的状态变更"),
+        ("actions", "Action items", "行动事项"),
+        ("agreed", "Agreed at this meeting", "本次会议商定的事项"),
+        ("open", "Still open, by owner", "尚未完成的事项（按负责方）"),
+        ("overdue", "Overdue", "已逾期事项"),
+        ("completed", "Completed since the previous meeting", "自上次会议以来已完成的事项"),
+        ("chart", "Action items by status and owner side", "按状态和负责方统计的行动事项"),
+        ("annex", "Annex: referral details", "附件：线索移交详情"),
+        ("delegation.US", "United States delegation", "美方代表团"),
+        ("delegation.PRC", "Chinese delegation", "中方代表团"),
+        ("head", "Head of delegation", "代表团团长"),
+        ("heads", "Heads of delegation", "代表团团长"),
+        ("name", "Name", "姓名"),
+        ("item", "Item", "事项"),
+        ("decision", "Decision", "决定"),
+        ("owner", "Owner", "负责方"),
+        ("when", "Date and time", "日期和时间"),
+        ("washington", "Washington", "华盛顿"),
+        ("beijing", "Beijing", "北京"),
+        ("audience", "Audience", "分发范围"),
+        ("generated", "Generated", "生成日期"),
+        ("previous", "Previous meeting", "上次会议"),
+        ("none_previous", "None: first meeting", "无：首次会议"),
+        ("none", "None", "无"),
+        ("not_set", "Not set", "未定"),
+        ("change", "Change", "变更"),
+        ("note", "Note", "备注"),
+        ("changed_at", "Date (Washington)", "日期（华盛顿时间）"),
+        ("dates", "Dates", "日期"),
+        ("sent", "Sent", "发送"),
+        ("due", "Due", "期限"),
+        ("answered", "Answered", "答复"),
+        ("completed_on", "Completed", "完成"),
+        ("direction_type", "Direction and type", "方向和类型"),
+        ("total", "Total", "合计"),
+        ("no_agency", "No agency", "未指定机构"),
+        ("note_withheld", "Note not releasable", "备注不可提供"),
+        ("field", "Field", "字段"),
+        ("described_above", "Described above", "说明见上文"),
+    ),
+    # days of the week, Monday first (date.weekday())
+    "weekday": (
+        ("0", "Mon", "周一"),
+        ("1", "Tue", "周二"),
+        ("2", "Wed", "周三"),
+        ("3", "Thu", "周四"),
+        ("4", "Fri", "周五"),
+        ("5", "Sat", "周六"),
+        ("6", "Sun", "周日"),
+    ),
+    # headings and column titles of the manager's review
+    "review": (
+        ("as_of", "As of", "截至"),
+        ("audience", "Audience", "分发范围"),
+        ("figure", "Figure", "指标"),
+        ("value", "Value", "数值"),
+        ("note", "Note", "说明"),
+        ("meeting", "Last meeting", "上次会议"),
+        ("reference", "Reference", "编号"),
+        ("title", "Title", "标题"),
+        ("direction", "Direction", "方向"),
+        ("answered_on", "Answered on", "答复日期"),
+        ("days", "Days", "天数"),
+        ("total", "Total", "合计"),
+        ("shown", "Showing the latest", "仅列出最近"),
+        ("of", "of", "共"),
+        ("page", "Page", "第"),
+        ("owner_side", "Owner side", "负责方"),
+        ("owner_agency", "Owner agency", "负责机构"),
+        ("status", "Status", "状态"),
+        ("month_sent", "Month sent", "发送月份"),
+    ),
+    # columns that are not a field of a record (exports, imports)
+    "column": (("releasable", "Releasable", "可向对方提供"),),
+    # what the audit trail names besides records
+    "audit_subject": (("user", "User account", "用户账户"),),
 }
 
 _INDEX: dict[str, dict[str, tuple[str, str]]] = {
@@ -200,6 +344,11 @@ def word(vocabulary: str, key: str | None, lang: str = "en") -> str:
     if pair is None:
         return str(key)
     return pair[1] if lang.startswith("zh") else pair[0]
+
+
+def pair(vocabulary: str, key: str) -> tuple[str, str]:
+    """(English, Chinese) of a label; an unknown key is a programming error (KeyError)."""
+    return _INDEX[vocabulary][key]
 
 
 def both(vocabulary: str, key: str | None) -> str:

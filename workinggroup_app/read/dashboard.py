@@ -57,7 +57,7 @@ from sqlalchemy.sql.elements import BooleanClauseList
 from workinggroup_app.domain import models, releasability
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.domain.vocabulary import keys, word
+from workinggroup_app.domain.vocabulary import is_known, keys, pair, word
 from workinggroup_app.read.lists import AWAITING_STATES, ListSpec, where_clauses
 
 WASHINGTON = ZoneInfo("America/New_York")
@@ -71,63 +71,10 @@ OPEN_ITEM_STATES = tuple(record_type("action_item").workflow.open_states())  # t
 DIRECTIONS = ("US_TO_PRC", "PRC_TO_US")
 ANSWERS_LISTED = 20  # referrals answered since the last meeting, listed by name
 
-# Words of the dashboard itself (figure and chart titles); coded values come from words.py.
-LABELS: dict[str, tuple[str, str]] = {
-    "review": ("Manager's review of open work", "工作进展审阅"),
-    "key_figures": ("Key figures", "关键数据"),
-    "open": ("Open action items", "未完成的行动事项"),
-    "overdue": ("Overdue action items", "已逾期的行动事项"),
-    "due_soon": ("Due in the next 14 days", "14 天内到期"),
-    "awaiting": ("Referrals awaiting the counterpart's response", "待对方答复的线索"),
-    "awaiting_long": ("…of which waiting over 30 days", "其中等待超过 30 天"),
-    "median.US_TO_PRC": (
-        "Median response time, US to PRC (days)",
-        "中位答复时间：美方至中方（天）",
-    ),
-    "median.PRC_TO_US": (
-        "Median response time, PRC to US (days)",
-        "中位答复时间：中方至美方（天）",
-    ),
-    "items_by_side": (
-        "Open action items by owner side and status",
-        "按负责方和状态统计的未完成行动事项",
-    ),
-    "overdue_by_agency": ("Overdue action items by owner agency", "按负责机构统计的逾期行动事项"),
-    "pipeline": ("Referral pipeline by status", "按状态统计的线索移交"),
-    "response_by_month": (
-        "Median response time by month sent (days)",
-        "按发送月份统计的中位答复时间（天）",
-    ),
-    "since": ("Since the last meeting", "自上次会议以来"),
-    "no_meeting": ("No meeting has been held yet.", "尚未举行会议。"),
-    "since_opened": ("Action items opened", "新增行动事项"),
-    "since_completed": ("Action items completed", "已完成的行动事项"),
-    "since_overdue": ("Action items that became overdue", "新逾期的行动事项"),
-    "since_referrals": ("Referrals sent or received", "新发送或接收的线索"),
-    "since_answered": ("Referrals answered", "已获答复的线索"),
-    "answers": ("Referrals answered since the last meeting", "自上次会议以来获答复的线索"),
-    "mine": ("My work", "我的工作"),
-    "my_open": ("My open action items", "我的未完成事项"),
-    "my_overdue": ("My overdue action items", "我的逾期事项"),
-    "new_overdue_mine": ("My items that became overdue", "我的新逾期事项"),
-    "new_overdue_all": ("All items that became overdue", "全部新逾期事项"),
-    "no_agency": ("No agency", "无负责机构"),
-    "hidden_agency": ("No agency or not releasable", "无机构或不可提供"),
-    "days": ("days", "天"),
-    "median": ("Median", "中位数"),
-    "answered_n": ("answered", "已答复"),
-    "none": ("None", "无"),
-}
 
-
-def label(key: str, lang: str = "en") -> str:
-    en, zh = LABELS[key]
-    return zh if lang.startswith("zh") else en
-
-
-def both_labels(key: str) -> str:
-    en, zh = LABELS[key]
-    return f"{en} / {zh}"
+def labels_of(key: str) -> tuple[str, str]:
+    """(English, Chinese) title of a figure or chart: the vocabulary's "dashboard" words."""
+    return pair("dashboard", key)
 
 
 # --- the plain data views and reports read ----------------------------------------------------
@@ -403,7 +350,7 @@ class _Counter:
                 spec = spec.with_(ids=self._ids(spec, extra))
             else:
                 exact = False
-        en, zh = labels or LABELS.get(key, (key, key))
+        en, zh = labels or (labels_of(key) if is_known("dashboard", key) else (key, key))
         shown_value = value if unit == "count" else shown
         return Figure(key, en, zh, shown_value, value, spec, exact, unit)
 
@@ -563,7 +510,7 @@ def _action_items(
         )
         for st in series
     )
-    en, zh = LABELS["items_by_side"]
+    en, zh = labels_of("items_by_side")
     by_side = Chart("items_by_side", en, zh, cats, series, bars, stacked=True)
 
     # chart: overdue items by owner agency; an agency the audience may not see is not named
@@ -611,10 +558,10 @@ def _action_items(
         extra = ai.owner_agency_id.is_(None)
         if hidden:
             extra = or_(extra, ai.owner_agency_id.in_(hidden))
-        en, zh = LABELS[key]
+        en, zh = labels_of(key)
         fig = c.figure(f"overdue_by_agency.{key}", overdue, hidden_value, extra=extra)
         named.append((Category(None, en, zh), fig))
-    en, zh = LABELS["overdue_by_agency"]
+    en, zh = labels_of("overdue_by_agency")
     only = (Category("overdue", word("derived", "overdue"), word("derived", "overdue", "zh")),)
     by_agency = Chart(
         "overdue_by_agency",
@@ -671,7 +618,7 @@ def _referrals(c: _Counter, since_day: date | None) -> tuple[list[Figure], Chart
         )
         for d in series
     )
-    en, zh = LABELS["pipeline"]
+    en, zh = labels_of("pipeline")
     chart = Chart("pipeline", en, zh, cats, series, bars, stacked=True, horizontal=True)
     return tiles, chart, since
 
@@ -726,7 +673,9 @@ def _medians(c: _Counter, window_from: date) -> tuple[list[Figure], Chart]:
 
     for d in DIRECTIONS:
         times, rows = part(d, None)
-        wanted.append(((d,), _equals(base, ("direction", d)), times, rows, LABELS[f"median.{d}"]))
+        wanted.append(
+            ((d,), _equals(base, ("direction", d)), times, rows, labels_of(f"median.{d}"))
+        )
     for d in DIRECTIONS:
         for m in months:
             start = date.fromisoformat(m + "-01")
@@ -753,7 +702,7 @@ def _medians(c: _Counter, window_from: date) -> tuple[list[Figure], Chart]:
         Category(d, word("direction", d), word("direction", d, "zh")) for d in DIRECTIONS
     )
     bars = tuple(tuple(figures[(d.key, m)] for m in months) for d in series)
-    en, zh = LABELS["response_by_month"]
+    en, zh = labels_of("response_by_month")
     chart = Chart(
         "response_by_month",
         en,

@@ -33,13 +33,11 @@ from typing import TYPE_CHECKING, Any
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import releasability
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
-from workinggroup_app.domain.vocabulary import both
+from workinggroup_app.domain.vocabulary import both, pair
 from workinggroup_app.read.dashboard import (
-    LABELS,
     Chart,
     Dashboard,
     Figure,
-    both_labels,
     compute,
     format_value,
     washington_date,
@@ -59,27 +57,6 @@ STRIPE = "#f6f8fb"
 RULE = "#c5ccd6"
 # one colour per series, in order (sides, statuses, directions)
 PALETTE = ("#2f5d8c", "#c0392b", "#7f8c8d", "#e0a526", "#3c8d5a", "#8e5ea2")
-TITLES: dict[str, tuple[str, str]] = {
-    "as_of": ("As of", "截至"),
-    "audience": ("Audience", "分发范围"),
-    "figure": ("Figure", "指标"),
-    "value": ("Value", "数值"),
-    "note": ("Note", "说明"),
-    "meeting": ("Last meeting", "上次会议"),
-    "reference": ("Reference", "编号"),
-    "title": ("Title", "标题"),
-    "direction": ("Direction", "方向"),
-    "answered_on": ("Answered on", "答复日期"),
-    "days": ("Days", "天数"),
-    "total": ("Total", "合计"),
-    "shown": ("Showing the latest", "仅列出最近"),
-    "of": ("of", "共"),
-    "page": ("Page", "第"),
-    "owner_side": ("Owner side", "负责方"),
-    "owner_agency": ("Owner agency", "负责机构"),
-    "status": ("Status", "状态"),
-    "month_sent": ("Month sent", "发送月份"),
-}
 # the title of each chart's category column in its table of numbers
 CATEGORY_TITLES = {
     "items_by_side": "owner_side",
@@ -90,8 +67,7 @@ CATEGORY_TITLES = {
 
 
 def _t(key: str) -> str:
-    en, zh = TITLES[key]
-    return f"{en} / {zh}"
+    return both("review", key)
 
 
 def audience_label(audience: str) -> str:
@@ -237,13 +213,14 @@ class _Review:
         from reportlab.platypus import Spacer
 
         d = self.d
+        title_en, title_zh = pair("dashboard", "review")
+        as_of_en, as_of_zh = pair("review", "as_of")
         out: list[Any] = [
-            self.text(LABELS["review"][0], "title"),
-            self.text(LABELS["review"][1], "title"),
+            self.text(title_en, "title"),
+            self.text(title_zh, "title"),
             Spacer(1, 4),
             self.text(
-                f"{TITLES['as_of'][0]} {d.today.isoformat()} / {TITLES['as_of'][1]} "
-                f"{d.today.isoformat()}",
+                f"{as_of_en} {d.today.isoformat()} / {as_of_zh} {d.today.isoformat()}",
                 "subtitle",
             ),
             self.text(f"{_t('audience')}: {audience_label(d.audience)}", "marking"),
@@ -275,25 +252,28 @@ class _Review:
         return rows
 
     def figure_table(self, figures: list[Figure]) -> Any:
-        header = [TITLES["figure"][0], TITLES["figure"][1], _t("value"), _t("note")]
+        header = [*pair("review", "figure"), _t("value"), _t("note")]
         return self.table(header, self.figure_rows(figures), [175, 140, 55, 123], range(2, 3))
 
     def key_figures(self) -> list[Any]:
-        return [*self.heading(both_labels("key_figures")), self.figure_table(list(self.d.tiles))]
+        return [
+            *self.heading(both("dashboard", "key_figures")),
+            self.figure_table(list(self.d.tiles)),
+        ]
 
     def since(self) -> list[Any]:
         d = self.d
-        out = self.heading(both_labels("since"))
+        out = self.heading(both("dashboard", "since"))
         s = d.since
         if s is None:
-            return [*out, self.text(both_labels("no_meeting"), "muted")]
+            return [*out, self.text(both("dashboard", "no_meeting"), "muted")]
         title = " / ".join(x for x in (s.title_en, s.title_zh) if clean(x).strip())
         when = f"{washington_date(s.starts_at).isoformat()} (Washington / 华盛顿)"
         out.append(self.text(f"{_t('meeting')}: {s.reference} · {title} · {when}"))
         out.append(self.figure_table(list(s.figures)))
-        out += self.heading(both_labels("answers"), 1, need=90)
+        out += self.heading(both("dashboard", "answers"), 1, need=90)
         if not s.answers:
-            return [*out, self.text(both_labels("none"), "muted")]
+            return [*out, self.text(both("dashboard", "none"), "muted")]
         rows = [
             [
                 clean(a.reference),
@@ -312,11 +292,11 @@ class _Review:
         out.append(self.table(header, rows, [78, 210, 90, 70, 45], range(3, 5)))
         answered = next(f for f in s.figures if f.key == "since_answered")
         if answered.count > len(s.answers):
+            (shown_en, shown_zh), (of_en, of_zh) = pair("review", "shown"), pair("review", "of")
             out.append(
                 self.text(
-                    f"{TITLES['shown'][0]} {len(s.answers)} {TITLES['of'][0]} {answered.count:,}"
-                    f" / {TITLES['shown'][1]} {len(s.answers)} 条，{TITLES['of'][1]} "
-                    f"{answered.count:,} 条",
+                    f"{shown_en} {len(s.answers)} {of_en} {answered.count:,}"
+                    f" / {shown_zh} {len(s.answers)} 条，{of_zh} {answered.count:,} 条",
                     "muted",
                 )
             )
@@ -329,7 +309,7 @@ class _Review:
 
         out = self.heading(f"{chart.label_en} / {chart.label_zh}", need=300)
         if not chart.categories or not any(f.value for f in chart.figures() if f.value is not None):
-            return [*out, self.text(both_labels("none"), "muted")]
+            return [*out, self.text(both("dashboard", "none"), "muted")]
         drawing = self.drawing(chart)
         return [*out, KeepTogether([drawing, Spacer(1, 6)]), self.chart_table(chart)]
 
@@ -444,7 +424,7 @@ def _canvas_class(font: str, dash: Dashboard) -> Any:
     marking = both("caveat", "SBU")
     audience = audience_label(dash.audience)
     footer = (
-        f"{LABELS['review'][0]} / {LABELS['review'][1]} · {dash.today.isoformat()} · "
+        f"{both('dashboard', 'review')} · {dash.today.isoformat()} · "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
 
@@ -511,7 +491,7 @@ def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None 
         rightMargin=51,
         topMargin=52,
         bottomMargin=58,
-        title=f"{LABELS['review'][0]} {dash.today.isoformat()}",
+        title=f"{pair('dashboard', 'review')[0]} {dash.today.isoformat()}",
         subject=clean(f"{audience_label(dash.audience)}"),
         author="workinggroup-app",
         creator="workinggroup-app",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import models, validators, vocabulary
+from workinggroup_app.domain.children import CHILDREN, ChildSpec
 from workinggroup_app.domain.errors import (
     NotFoundError,
     StaleEditError,
@@ -730,6 +731,43 @@ class Services:
 
     # --- meeting content -----------------------------------------------------------------
 
+    def _build_child(
+        self, session: Session, spec: ChildSpec, row: Mapping[str, Any], position: int
+    ) -> Any:
+        """One part (an attendee, an agenda item, a decision) from a row of the form's table,
+        cleaned and checked against its ``ChildSpec``."""
+        values: dict[str, Any] = {"position": position}
+        for name, max_length, multiline in spec.text_fields:
+            text = validators.clean_text(row.get(name, ""), multiline=multiline)
+            if len(text) > max_length:
+                raise ValidationError(
+                    name,
+                    f"too long (at most {max_length:,} characters).",
+                    f"内容过长（最多 {max_length:,} 个字符）。",
+                )
+            values[name] = text
+        for name, vocab in spec.choice_fields:
+            key = row.get(name) or None
+            if key is not None and not vocabulary.is_known(vocab, str(key)):
+                raise ValidationError(
+                    name,
+                    f"'{str(key)[:40]}' is not an allowed value.",
+                    f"“{str(key)[:40]}”不是允许的取值。",
+                )
+            values[name] = key
+        for name in spec.bool_fields:
+            values[name] = bool(row.get(name))
+        for name, target in spec.link_fields:
+            raw = row.get(name)
+            fdef = FieldDef(name, LINK, name, name, target=target)
+            values[name] = self._resolve_link(session, fdef, raw) if raw not in (None, "") else None
+        for name in spec.required:
+            if values.get(name) in (None, ""):
+                raise ValidationError(
+                    name, f"{name.replace('_', ' ')} is required.", "必填项未填写。"
+                )
+        return spec.model(**values)
+
     def save_meeting_content(
         self,
         meeting_id: int,
@@ -760,7 +798,7 @@ class Services:
                 new_children = []
                 for i, row in enumerate(rows, start=1):
                     try:
-                        new_children.append(spec.build(self, session, row, i))
+                        new_children.append(self._build_child(session, spec, row, i))
                     except ValidationError as e:
                         errors.append(
                             ValidationError(
@@ -799,114 +837,6 @@ class Services:
             )
 
         return self._run(work)
-
-
-@dataclass(frozen=True)
-class ChildSpec:
-    """A list of parts owned by a meeting, edited as a table in the meeting form."""
-
-    model: type
-    label_en: str
-    label_zh: str
-    text_fields: tuple[tuple[str, int, bool], ...]  # (name, max length, multiline)
-    summary_fields: tuple[str, ...]
-    choice_fields: tuple[tuple[str, str], ...] = ()  # (name, vocabulary)
-    bool_fields: tuple[str, ...] = ()
-    link_fields: tuple[tuple[str, str], ...] = ()  # (name, target record type)
-    required: tuple[str, ...] = ()
-
-    def build(
-        self, services: Services, session: Session, row: Mapping[str, Any], position: int
-    ) -> Any:
-        values: dict[str, Any] = {"position": position}
-        for name, max_length, multiline in self.text_fields:
-            text = validators.clean_text(row.get(name, ""), multiline=multiline)
-            if len(text) > max_length:
-                raise ValidationError(
-                    name,
-                    f"too long (at most {max_length:,} characters).",
-                    f"内容过长（最多 {max_length:,} 个字符）。",
-                )
-            values[name] = text
-        for name, vocab in self.choice_fields:
-            key = row.get(name) or None
-            if key is not None and not vocabulary.is_known(vocab, str(key)):
-                raise ValidationError(
-                    name,
-                    f"'{str(key)[:40]}' is not an allowed value.",
-                    f"“{str(key)[:40]}”不是允许的取值。",
-                )
-            values[name] = key
-        for name in self.bool_fields:
-            values[name] = bool(row.get(name))
-        for name, target in self.link_fields:
-            raw = row.get(name)
-            fdef = FieldDef(name, LINK, name, name, target=target)
-            values[name] = (
-                services._resolve_link(session, fdef, raw) if raw not in (None, "") else None
-            )
-        for name in self.required:
-            if values.get(name) in (None, ""):
-                raise ValidationError(
-                    name, f"{name.replace('_', ' ')} is required.", "必填项未填写。"
-                )
-        return self.model(**values)
-
-    def summary(self, obj: Any) -> str:
-        return " | ".join(str(getattr(obj, n) or "") for n in self.summary_fields)
-
-
-CHILDREN: dict[str, ChildSpec] = {
-    "attendees": ChildSpec(
-        models.MeetingAttendee,
-        "Attendee",
-        "出席人员",
-        (
-            ("name_en", 200, False),
-            ("name_zh", 200, False),
-            ("position_en", 200, False),
-            ("position_zh", 200, False),
-        ),
-        # every stored column: a change to any of them is saved and audited
-        (
-            "side",
-            "name_en",
-            "name_zh",
-            "position_en",
-            "head_of_delegation",
-            "position_zh",
-            "agency_id",
-            "contact_id",
-        ),
-        choice_fields=(("side", "side"),),
-        bool_fields=("head_of_delegation",),
-        link_fields=(("agency_id", "agency"), ("contact_id", "contact")),
-        required=("side",),
-    ),
-    "agenda_items": ChildSpec(
-        models.AgendaItem,
-        "Agenda item",
-        "议程",
-        (
-            ("title_en", 500, False),
-            ("title_zh", 500, False),
-            ("notes_en", 20000, True),
-            ("notes_zh", 20000, True),
-        ),
-        ("title_en", "title_zh", "releasability", "notes_en", "notes_zh"),
-        choice_fields=(("releasability", "releasability"),),
-        required=("title_en",),
-    ),
-    "decisions": ChildSpec(
-        models.Decision,
-        "Decision",
-        "决定",
-        (("text_en", 20000, True), ("text_zh", 20000, True)),
-        ("text_en", "text_zh", "releasability"),
-        choice_fields=(("releasability", "releasability"),),
-        required=("text_en",),
-    ),
-}
 
 
 def find_by_reference(session: Session, reference: str) -> tuple[RecordType, Any]:

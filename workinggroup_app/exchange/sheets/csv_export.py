@@ -45,7 +45,7 @@ VALUE_STYLES = ("keys", "words")
 # Columns every export starts with, whatever the record type.
 LEADING = ("reference", "uuid", "title_en", "title_zh", "status")
 RELEASABLE_COLUMN = "releasable"
-RELEASABLE_LABEL = ("Releasable", "可向对方提供")
+RELEASABLE_LABEL = vocabulary.pair("column", RELEASABLE_COLUMN)  # its header, en / zh
 
 # Spreadsheets run a cell as a formula when it starts with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")

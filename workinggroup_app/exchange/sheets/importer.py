@@ -70,7 +70,7 @@ from workinggroup_app.storage.search_index import body_for
 IMPORT_TYPES = ("referral", "action_item", "entity", "contact")
 CREATE_ONLY = ("reference", "uuid", "status")  # read-only fields an import may set
 RELEASABLE_COLUMN = "releasable"  # the yes/no column our CSV/XLSX exports write
-RELEASABLE_LABELS = ("Releasable", "可向对方提供")
+RELEASABLE_LABELS = vocabulary.pair("column", RELEASABLE_COLUMN)  # its header, en / zh
 FORMATS = ("csv", "xlsx")
 HEADER_STYLES = ("name", "en", "zh")
 BATCH = 2000

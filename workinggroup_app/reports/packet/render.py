@@ -47,7 +47,7 @@ from reportlab.platypus import (
 )
 
 from workinggroup_app.domain import fields
-from workinggroup_app.domain.vocabulary import both, keys, word
+from workinggroup_app.domain.vocabulary import both, is_known, keys, pair, word
 from workinggroup_app.reports.markup import clean, markup_escape
 from workinggroup_app.reports.packet.data import (
     BEIJING,
@@ -90,70 +90,10 @@ PAGE_WIDTH = A4[0] - 2 * 51  # 493 pt between the margins
 # least this much of a page is free for it (so only very long text is ever cut).
 CUT_ROWS_FROM = 500
 
-# Packet headings and labels that are neither field labels (fields.py) nor coded words
-# (words.py).
-T: dict[str, tuple[str, str]] = {
-    "packet": ("Meeting packet", "会议资料"),
-    "contents": ("Contents", "目录"),
-    "summary": ("Meeting summary", "会议摘要"),
-    "attendees": ("Attendees", "与会人员"),
-    "agenda": ("Agenda", "议程"),
-    "decisions": ("Decisions", "决定事项"),
-    "discussed": ("Referrals and cases discussed", "讨论的线索移交和案件"),
-    "changes": ("Status changes since the previous meeting", "自上次会议以来的状态变更"),
-    "actions": ("Action items", "行动事项"),
-    "agreed": ("Agreed at this meeting", "本次会议商定的事项"),
-    "open": ("Still open, by owner", "尚未完成的事项（按负责方）"),
-    "overdue": ("Overdue", "已逾期事项"),
-    "completed": ("Completed since the previous meeting", "自上次会议以来已完成的事项"),
-    "chart": ("Action items by status and owner side", "按状态和负责方统计的行动事项"),
-    "annex": ("Annex: referral details", "附件：线索移交详情"),
-    "delegation.US": ("United States delegation", "美方代表团"),
-    "delegation.PRC": ("Chinese delegation", "中方代表团"),
-    "head": ("Head of delegation", "代表团团长"),
-    "heads": ("Heads of delegation", "代表团团长"),
-    "name": ("Name", "姓名"),
-    "item": ("Item", "事项"),
-    "decision": ("Decision", "决定"),
-    "owner": ("Owner", "负责方"),
-    "when": ("Date and time", "日期和时间"),
-    "washington": ("Washington", "华盛顿"),
-    "beijing": ("Beijing", "北京"),
-    "audience": ("Audience", "分发范围"),
-    "generated": ("Generated", "生成日期"),
-    "previous": ("Previous meeting", "上次会议"),
-    "none_previous": ("None: first meeting", "无：首次会议"),
-    "none": ("None", "无"),
-    "not_set": ("Not set", "未定"),
-    "change": ("Change", "变更"),
-    "note": ("Note", "备注"),
-    "changed_at": ("Date (Washington)", "日期（华盛顿时间）"),
-    "dates": ("Dates", "日期"),
-    "sent": ("Sent", "发送"),
-    "due": ("Due", "期限"),
-    "answered": ("Answered", "答复"),
-    "completed_on": ("Completed", "完成"),
-    "direction_type": ("Direction and type", "方向和类型"),
-    "total": ("Total", "合计"),
-    "no_agency": ("No agency", "未指定机构"),
-    "note_withheld": ("Note not releasable", "备注不可提供"),
-    "field": ("Field", "字段"),
-    "described_above": ("Described above", "说明见上文"),
-}
-WEEKDAYS = (
-    ("Mon", "周一"),
-    ("Tue", "周二"),
-    ("Wed", "周三"),
-    ("Thu", "周四"),
-    ("Fri", "周五"),
-    ("Sat", "周六"),
-    ("Sun", "周日"),
-)
-
 
 def t(key: str) -> str:
-    en, zh = T[key]
-    return f"{en} / {zh}"
+    """A packet heading or label in both languages ("Agenda / 议程")."""
+    return both("packet", key)
 
 
 def field_label(rt: fields.RecordType, name: str) -> str:
@@ -201,7 +141,7 @@ def ensure_font() -> str:
 
 def format_instant(instant: datetime, zone: Any) -> str:
     local = instant.astimezone(zone)
-    en, zh = WEEKDAYS[local.weekday()]
+    en, zh = pair("weekday", str(local.weekday()))
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({en} / {zh})"
 
 
@@ -483,7 +423,7 @@ class _Renderer:
         for side in sides:
             people = self.data.attendees.get(side, [])
             key = f"delegation.{side}"
-            out += self.heading(t(key) if key in T else both("side", side), 1)
+            out += self.heading(t(key) if is_known("packet", key) else both("side", side), 1)
             if not people:
                 out.append(self.none())
                 continue
@@ -541,7 +481,7 @@ class _Renderer:
             rows = []
             for r in d.referrals:
                 dates = "\n".join(
-                    f"{T[k][0]} {T[k][1]} {_d(v)}"
+                    f"{' '.join(pair('packet', k))} {_d(v)}"
                     for k, v in (
                         ("sent", r.sent_on),
                         ("due", r.response_due),
@@ -916,7 +856,8 @@ def _decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
     audience = audience_label(data.audience)
     ref = clean(data.meeting.reference)
     day = data.generated_on.isoformat()
-    generated = f"{T['generated'][0]} {day} / {T['generated'][1]} {day}"
+    generated_en, generated_zh = pair("packet", "generated")
+    generated = f"{generated_en} {day} / {generated_zh} {day}"
     navy, red, grey = (colors.HexColor(x) for x in (NAVY, RED, GREY))
 
     def decorate(c: Canvas, page: int, total: int) -> None:
@@ -974,7 +915,7 @@ def render_packet(
         rightMargin=51,
         topMargin=52,
         bottomMargin=58,
-        title=clean(f"{T['packet'][0]} {m.reference} {m.title_en}".strip()),
+        title=clean(f"{pair('packet', 'packet')[0]} {m.reference} {m.title_en}".strip()),
         subject=clean(f"{audience_label(data.audience)} · {both('caveat', data.caveat)}"),
         author="workinggroup-app",
         creator="workinggroup-app",
