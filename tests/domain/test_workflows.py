@@ -157,3 +157,29 @@ def test_the_readme_diagram_shows_every_transition(key):
     for t in WORKFLOWS[key].transitions:
         # transitions from every open state may be drawn once, from a group
         assert f"{t.source} --> {t.target}" in diagram or f"--> {t.target}" in diagram
+
+
+def test_many_records_are_offered_only_the_transitions_each_of_them_allows():
+    """A change of many selected records: the workflow, not the list view, decides."""
+    wf = WORKFLOWS["referral"]
+    both = [t.target for t in wf.allowed_for_all([("sent", None), ("acknowledged", None)])]
+    # acknowledged is open to a sent referral only; duplicate needs one referral named each
+    assert both == ["withdrawn"]
+    alone = [t.target for t in wf.allowed_for_all([("received", None)])]
+    assert alone == ["acknowledged", "withdrawn"]
+    assert wf.allowed_for_all([("sent", None), ("closed", None)]) == []  # closed: nothing
+    assert wf.allowed_for_all([]) == []
+
+
+def test_a_guarded_transition_is_offered_only_when_every_record_meets_its_guard():
+    from types import SimpleNamespace
+
+    wf = next(w for w in WORKFLOWS.values() if any(t.when for t in w.transitions))
+    guarded = next(t for t in wf.transitions if t.when)
+    name, value = guarded.when[0]
+    meets = SimpleNamespace(**{name: value})
+    misses = SimpleNamespace(**{name: f"not {value}"})
+    offered = [t.target for t in wf.allowed_for_all([(guarded.source, meets)])]
+    assert guarded.target in offered
+    mixed = wf.allowed_for_all([(guarded.source, meets), (guarded.source, misses)])
+    assert guarded not in mixed

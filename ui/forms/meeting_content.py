@@ -1,5 +1,5 @@
 """A meeting's own parts: attendees, agenda items and decisions, edited as tables, and the
-"Export packet…" button. Registered for the meeting record type in ``record_view.EXTENSIONS``.
+"Export packet…" button. Made for the meeting record type by ``record_view.EXTENSIONS``.
 
 The columns come from ``domain.children.CHILDREN`` (their kinds, lengths, vocabularies and links);
 this module only adds their labels and order. The referrals and cases discussed are the
@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.forms.extension import RecordExtension, RecordHost
 from workinggroup_ui.forms.form import ERROR_STYLE, NONE_TEXT, plain_label
-from workinggroup_ui.forms.record_view import RecordData, RecordExtension, RecordView
 from workinggroup_ui.widgets.pickers import LinkPicker
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import ValidationError
 from workinggroup_app.read import lists
+from workinggroup_app.read.record import RecordData
 
 # (CHILDREN key, keyword of services.save_meeting_content, shown columns, columns kept as
 #  stored but not shown)
@@ -441,7 +442,7 @@ class MeetingContentEditor(QWidget):
 class MeetingExtension(RecordExtension):
     """Adds the meeting content tab and the "Export packet…" button to a meeting's view."""
 
-    def __init__(self, view: RecordView) -> None:
+    def __init__(self, view: RecordHost) -> None:
         super().__init__(view)
         self.editor = MeetingContentEditor(self.ctx, view)
         self.editor.changed.connect(self._on_changed)

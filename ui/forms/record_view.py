@@ -11,13 +11,9 @@ field at fault.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,10 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.dialogs.transition import TransitionDialog
 from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
+from workinggroup_ui.forms.extension import RecordExtension
 from workinggroup_ui.forms.form import RecordForm, plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
@@ -42,107 +38,20 @@ from workinggroup_app.domain.errors import (
     ValidationErrors,
 )
 from workinggroup_app.read import lists
-from workinggroup_app.services.records import Change, Services
+from workinggroup_app.read.record import RecordData, read_record
+from workinggroup_app.services.records import Change
 
-# Record type -> "module:Class" of its extension, imported when such a view first opens.
-EXTENSIONS: dict[str, str] = {
-    "meeting": "workinggroup_ui.forms.meeting_content:MeetingExtension",
+
+def _meeting_extension(view: RecordView) -> RecordExtension:
+    from workinggroup_ui.forms.meeting_content import MeetingExtension  # when one first opens
+
+    return MeetingExtension(view)
+
+
+# What a record type adds to its view, made when such a view opens.
+EXTENSIONS: dict[str, Callable[[RecordView], RecordExtension]] = {
+    "meeting": _meeting_extension,
 }
-
-
-@dataclass
-class RecordData:
-    """One record read for display: plain values, safe to keep after the session closes."""
-
-    type_key: str
-    id: int
-    version: int
-    reference: str
-    title_en: str
-    title_zh: str
-    status: str | None
-    archived: bool
-    flagged: bool
-    updated_by: str
-    updated_at: datetime | None
-    values: dict[str, Any] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    allowed: list[str] = field(default_factory=list)
-
-
-def read_record(
-    session: Session, services: Services, type_key: str, record_id: int
-) -> RecordData | None:
-    rt = fields.record_type(type_key)
-    obj = lists.get(session, type_key, record_id)
-    if obj is None:
-        return None
-    values: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    for f in rt.fields:
-        if f.kind == fields.LINKS:
-            values[f.name] = [
-                (o.id, lists.link_label(session, f.target or "", o.id))
-                for o in getattr(obj, f.name)
-            ]
-            continue
-        value = getattr(obj, f.name, None)
-        values[f.name] = value
-        if f.target and isinstance(value, int):
-            labels[f.name] = lists.link_label(session, f.target, value)
-    flagged = False
-    if lists.flag_name(type_key):
-        rows = lists.list_rows(
-            session,
-            lists.ListSpec(type_key, ids=(record_id,), include_archived=True),
-            columns=["reference"],
-        )
-        flagged = bool(rows and rows[0].flagged)
-    return RecordData(
-        type_key=type_key,
-        id=obj.id,
-        version=obj.version,
-        reference=obj.reference,
-        title_en=obj.title_en or "",
-        title_zh=obj.title_zh or "",
-        status=getattr(obj, "status", None),
-        archived=bool(obj.archived),
-        flagged=flagged,
-        updated_by=obj.updated_by or "",
-        updated_at=obj.updated_at,
-        values=values,
-        labels=labels,
-        allowed=services.allowed_transitions(type_key, obj),
-    )
-
-
-class RecordExtension(QObject):
-    """What a record type adds to its view. Subclasses fill ``tabs`` and ``actions``."""
-
-    dirty_changed = Signal(bool)
-
-    def __init__(self, view: RecordView) -> None:
-        super().__init__(view)
-        self.view = view
-        self.ctx = view.ctx
-        self.tabs: list[tuple[str, QWidget]] = []
-        self.actions: list[QWidget] = []
-
-    def load(self, session: Session, data: RecordData | None, *, keep_edits: bool) -> None:
-        """Show the stored parts (``data`` is None for a new record)."""
-
-    def is_dirty(self) -> bool:
-        return False
-
-    def save_call(self, record_id: int, version: int) -> Callable[[], Any] | None:
-        """A function the op runner calls to save the parts, or None when nothing changed."""
-        return None
-
-    def show_errors(self, errors: list[ValidationError]) -> list[ValidationError]:
-        return errors
-
-    def revert(self) -> None:
-        """Back to the stored parts."""
 
 
 class RecordView(QWidget):
@@ -199,10 +108,9 @@ class RecordView(QWidget):
         self.tabs.addTab(self.form, self.tr("Details"))
 
         self.extension: RecordExtension | None = None
-        spec = EXTENSIONS.get(self._type_key)
-        if spec:
-            module, name = spec.split(":")
-            self.extension = getattr(importlib.import_module(module), name)(self)
+        make_extension = EXTENSIONS.get(self._type_key)
+        if make_extension is not None:
+            self.extension = make_extension(self)
         for title, widget in self.extension.tabs if self.extension else []:
             self.tabs.addTab(widget, title)
         self.related_index = self.tabs.addTab(self.related, self.tr("Related"))
@@ -295,7 +203,7 @@ class RecordView(QWidget):
         conflicts: list[str] = []
         with self.ctx.db.session() as session:
             data = (
-                read_record(session, self.ctx.services, self._type_key, self._record_id)
+                read_record(session, self.rt, self._record_id)
                 if self._record_id is not None
                 else None
             )

@@ -596,21 +596,11 @@ class ListView(QWidget):
     def bulk_targets(self, rows: list[Row]) -> list[Transition]:
         """Transitions allowed for EVERY row (the workflow decides, per row's status)."""
         wf = self.rt.workflow
-        if wf is None or not rows:
+        if wf is None:
             return []
-        common: dict[str, Transition] | None = None
-        for row in rows:
-            record = SimpleNamespace(**row.values)
-            allowed = {
-                t.target: t
-                for t in wf.allowed(str(row.values.get("status")), record)
-                if not t.needs_duplicate_of
-            }
-            common = allowed if common is None else {k: common[k] for k in common if k in allowed}
-            if not common:
-                return []
-        assert common is not None
-        return [common[s] for s in wf.states if s in common]
+        return wf.allowed_for_all(
+            (str(row.values.get("status")), SimpleNamespace(**row.values)) for row in rows
+        )
 
     def _fill_status_menu(self) -> None:
         menu = self.status_menu

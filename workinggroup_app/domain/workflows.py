@@ -7,6 +7,7 @@ and may require an outcome to be recorded.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -52,11 +53,30 @@ class Workflow:
             out.append(t)
         return out
 
+    def targets(self, state: str, record: object | None = None) -> list[str]:
+        """The states ``record`` may move to from ``state`` now."""
+        return [t.target for t in self.allowed(state, record)]
+
     def find(self, state: str, target: str, record: object | None = None) -> Transition | None:
         for t in self.allowed(state, record):
             if t.target == target:
                 return t
         return None
+
+    def allowed_for_all(self, records: Iterable[tuple[str, object]]) -> list[Transition]:
+        """The transitions every one of ``records`` ((status, record) pairs) may take at once,
+        in the order of the states: what a change of many selected records may offer. One
+        that needs the repeated referral named (``needs_duplicate_of``) is never offered:
+        each record would repeat another one."""
+        common: dict[str, Transition] | None = None
+        for state, record in records:
+            allowed = {t.target: t for t in self.allowed(state, record) if not t.needs_duplicate_of}
+            common = allowed if common is None else {k: common[k] for k in common if k in allowed}
+            if not common:
+                return []
+        if common is None:
+            return []
+        return [common[s] for s in self.states if s in common]
 
 
 def _from_each(sources: list[str], target: str, **kw: object) -> list[Transition]:

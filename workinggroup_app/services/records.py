@@ -505,7 +505,7 @@ class Services:
         rt = record_type(type_key)
         if rt.workflow is None:
             return []
-        return [t.target for t in rt.workflow.allowed(record.status, record)]
+        return rt.workflow.targets(record.status, record)
 
     def transition(
         self,
