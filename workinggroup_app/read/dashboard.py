@@ -311,7 +311,7 @@ class _Counter:
 
     def _narrowed(self, spec: ListSpec, what: Any, extra: Any) -> Any:
         """SELECT ``what`` over the rows of ``spec`` that also meet ``extra``."""
-        m = record_type(spec.record_type).model
+        m = spec.rt.model
         if isinstance(extra, Among):
             candidates = extra.ids.subquery()
             listed = select(m.id).where(m.id == candidates.c[0], *self.where(spec)).exists()
@@ -359,7 +359,7 @@ class _Counter:
         candidates = among.ids.subquery()
         counts = []
         for spec in specs.values():
-            m = record_type(spec.record_type).model
+            m = spec.rt.model
             listed = select(m.id).where(m.id == candidates.c[0], *self.where(spec)).exists()
             counts.append(func.count(case((listed, 1))))
         values = self.session.execute(select(*counts).select_from(candidates)).one()
@@ -389,7 +389,7 @@ class _Counter:
         already), so a part's total is exactly ``count_rows(part)``. ``dated``: also
         count the rows where that column is not NULL.
         """
-        m = record_type(base.record_type).model
+        m = base.rt.model
         dialect = self.session.get_bind().dialect
         shared = {_key(x, dialect) for x in _flat(self.where(base))}
         sums = []

@@ -90,6 +90,12 @@ class ListSpec:
     descending: bool = False
     today: date | None = None
     audience: str = "internal"  # "bilateral": only what the counterpart may see
+    # the definition of ``record_type``, looked up once when the spec is made (an unknown
+    # key is refused here) and handed on to every query the spec drives
+    rt: RecordType = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rt", record_type(self.record_type))
 
     def with_(self, **kw: Any) -> ListSpec:
         return replace(self, **kw)
@@ -185,7 +191,7 @@ def where_clauses(
     """The filter of ``spec`` as SQL conditions. ``page``: for reading a page in list order
     (on SQLite the status tests of "open" and "overdue" are then checked row by row, so the
     planner walks the sort column's index instead of sorting every open record)."""
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     m = rt.model
     today = spec.today or _today()
     out: list[ColumnElement[bool]] = []
@@ -321,7 +327,7 @@ def _ordering(
     session: Session, spec: ListSpec, columns: list[str] | None, reverse: bool
 ) -> tuple[Select[Any], dict[str, Any], Any, Any, bool]:
     """(filtered select, columns, sort key, id order, key may be NULL); directions applied."""
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     q, exprs = _select_for(rt, spec, columns)
     q = q.where(*where_clauses(session, spec, page=True))
     key, desc = sort_expression(rt, spec, exprs)
@@ -345,7 +351,7 @@ def ordered_select(
     and PostgreSQL), then by id, so every position in the list is well defined.
     """
     q, exprs, key_order, id_order, nullable = _ordering(session, spec, columns, reverse)
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     key, _desc = sort_expression(rt, spec, exprs)
     order = [key_order, id_order] if key is not rt.model.id else [id_order]
     if nullable:  # only then: a CASE in ORDER BY keeps SQLite from walking an index
@@ -360,7 +366,7 @@ def _segments(
     """The list's order as consecutive queries each an index can serve: rows with a value
     of the sort key, then rows without (the other way round when reading from the end)."""
     q, exprs, key_order, id_order, nullable = _ordering(session, spec, columns, reverse)
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     key, _desc = sort_expression(rt, spec, exprs)
     if key is rt.model.id:
         return [q.order_by(id_order)], exprs
@@ -392,7 +398,6 @@ def list_rows(
     total: int | None = None,
 ) -> list[Row]:
     """A window of rows. Near the end of a long list, reads backwards from the end."""
-    record_type(spec.record_type)
     limit = max(0, min(limit, MAX_LIMIT))
     reverse = total is not None and offset > total // 2
     if reverse:
@@ -415,7 +420,7 @@ def list_rows(
             got = session.execute(segment.offset(skip).limit(wanted)).all()
         else:
             if lean is None:  # the same order and filter, with only the sort column's join
-                rt = record_type(spec.record_type)
+                rt = spec.rt
                 lean, _ = _segments(session, spec, [spec.sort or rt.default_sort[0]], reverse)
             got = _deep_window(session, segment, lean[n], spec, skip, wanted)
         if n + 1 < len(segments) and len(got) < wanted:
@@ -440,7 +445,7 @@ def _deep_window(
     the database steps over every row before the page: first only their ids, from ``lean``
     (``q``'s filter and order without the other columns' joins, so often the index alone),
     then the page's own rows in full."""
-    m = record_type(spec.record_type).model
+    m = spec.rt.model
     ids = list(session.execute(lean.with_only_columns(m.id).offset(skip).limit(limit)).scalars())
     return session.execute(q.where(m.id.in_(ids))).all() if ids else []
 
@@ -470,7 +475,7 @@ def _probe_page(
         or limit == 0
     ):
         return None
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     m = rt.model
     plain = spec.with_(text="")
     segments, exprs = _segments(session, plain, columns, False)
@@ -503,7 +508,7 @@ def _count(session: Session, q: Select[Any]) -> int:
 
 
 def count_rows(session: Session, spec: ListSpec) -> int:
-    rt = record_type(spec.record_type)
+    rt = spec.rt
     q = select(func.count()).select_from(rt.model).where(*where_clauses(session, spec))
     return session.execute(q).scalar_one()
 

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
-from workinggroup_app.domain.fields import record_type as get_record_type
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.read import lists
 from workinggroup_app.storage.database import Database
@@ -197,7 +196,7 @@ def export_csv(
     The file appears only when complete (written beside it, then renamed). ``progress(done,
     total)`` is called after each batch; an exception it raises (a cancel) leaves no file.
     """
-    rt = get_record_type(spec.record_type)
+    rt = spec.rt
     releasability.check_audience(audience)
     if headers not in HEADER_STYLES:
         raise ValueError(f"headers must be one of {', '.join(HEADER_STYLES)}, not {headers!r}")

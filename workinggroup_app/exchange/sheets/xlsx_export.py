@@ -24,7 +24,6 @@ from typing import Any
 
 from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
-from workinggroup_app.domain.fields import record_type as get_record_type
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.exchange.sheets.csv_export import (
     BATCH,
@@ -155,7 +154,7 @@ def export_xlsx(
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    rt = get_record_type(spec.record_type)
+    rt = spec.rt
     releasability.check_audience(audience)
     if headers not in HEADER_STYLES:
         raise ValueError(f"headers must be one of {', '.join(HEADER_STYLES)}, not {headers!r}")
