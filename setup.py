@@ -10,7 +10,7 @@ installing claims no generic name such as ``ui``, ``resources`` or ``migrations`
 
 Everything else about the package lives in pyproject.toml. When Qt's lrelease is not
 available in the build environment the step is skipped; the application then compiles
-the .ts into the user's cache folder at start-up (ui/tools/i18n_build.py ``qm_path``).
+the .ts into the user's cache folder at start-up (ui/i18n_build.py ``qm_path``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class BuildWithTranslations(build_py):
         super().run()
         try:
             spec = importlib.util.spec_from_file_location(
-                "_i18n_build", HERE / "ui" / "tools" / "i18n_build.py"
+                "_i18n_build", HERE / "ui" / "i18n_build.py"
             )
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)

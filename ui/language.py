@@ -34,7 +34,7 @@ def install_translators(app: QCoreApplication, lang: str) -> list[QTranslator]:
     installed: list[QTranslator] = []
     if lang == "en":
         return installed
-    from workinggroup_ui.tools.i18n_build import qm_path
+    from workinggroup_ui.i18n_build import qm_path
 
     try:  # the shipped .qm, or one compiled into the cache when it is missing or stale
         ours = qm_path(lang, Path(str(files("workinggroup_app.resources") / "i18n")))

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
-from workinggroup_ui.tools.i18n_build import I18N_DIR, compile_ts, lrelease_command
+from workinggroup_ui.i18n_build import I18N_DIR, compile_ts, lrelease_command
 
 TS = I18N_DIR / "workinggroup_zh_CN.ts"
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"

@@ -424,7 +424,7 @@ def test_the_idle_minutes_option_is_the_lock_modules(settings):
 
 def test_the_new_entries_and_menus_are_chinese(zh_ctx, dataset, settings, qtbot, tmp_path):
     from PySide6.QtCore import QCoreApplication, QTranslator
-    from workinggroup_ui.tools.i18n_build import compile_ts
+    from workinggroup_ui.i18n_build import compile_ts
 
     from tests.ui.test_i18n import TS
 

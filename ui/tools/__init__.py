@@ -1,2 +1,2 @@
-"""Running the interface for checking it: screenshots, the self-test's window step, and
-compiling the translations."""
+"""Running the interface to check it: screenshots of the real windows and the self-test's
+window step."""

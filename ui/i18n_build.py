@@ -2,7 +2,7 @@
 
 The .qm files are built, never edited or committed. Three places build them:
 
-- ``python -m workinggroup_ui.tools.i18n_build [--quiet]`` (called by ``./dev`` at set-up): every .ts in
+- ``python -m workinggroup_ui.i18n_build [--quiet]`` (``./dev`` at set-up): every .ts in
   resources/i18n compiled next to itself when the .qm is missing or older;
 - ``setup.py``'s ``build_py`` for a non-editable ``pip install .`` (when lrelease is there);
 - :func:`qm_path` at start-up: when the shipped .qm is missing or older than its .ts, the
@@ -32,7 +32,7 @@ def _i18n_dir() -> Path:
 
         return Path(str(files("workinggroup_app.resources") / "i18n"))
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "resources" / "i18n"
+        return Path(__file__).resolve().parents[1] / "resources" / "i18n"
 
 
 I18N_DIR = _i18n_dir()
@@ -122,7 +122,7 @@ def qm_path(lang: str, source: Path = I18N_DIR) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m workinggroup_ui.tools.i18n_build", description=__doc__
+        prog="python -m workinggroup_ui.i18n_build", description=__doc__
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
