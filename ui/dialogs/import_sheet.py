@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.forms.form import ERROR_STYLE, plain_label
+from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError

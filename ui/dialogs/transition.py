@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.forms.form import ERROR_STYLE, NONE_TEXT, plain_label
 from workinggroup_ui.widgets.pickers import LinkPicker
+from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
 from workinggroup_app.domain import fields, vocabulary
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors

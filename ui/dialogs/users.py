@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.dialogs.sign_in import ERROR_STYLE
+from workinggroup_ui.widgets.text import ERROR_STYLE
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_app.domain.permissions import ROLES, allowed

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.forms.form import format_utc_local, plain_label
+from workinggroup_ui.widgets.text import format_utc_local, plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.forms.extension import RecordExtension, RecordHost
-from workinggroup_ui.forms.form import ERROR_STYLE, NONE_TEXT, plain_label
 from workinggroup_ui.widgets.pickers import LinkPicker
+from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN

@@ -28,7 +28,8 @@ from workinggroup_ui.context import AppContext
 from workinggroup_ui.dialogs.transition import TransitionDialog
 from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
 from workinggroup_ui.forms.extension import RecordExtension
-from workinggroup_ui.forms.form import RecordForm, plain_label
+from workinggroup_ui.forms.form import RecordForm
+from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
 from workinggroup_app.domain.errors import (
