@@ -23,7 +23,7 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.exchange import sync
-from workinggroup_app.exchange.sync import PackageRefused
+from workinggroup_app.exchange.sync.protocol import PackageRefused
 from workinggroup_app.read import lists
 from workinggroup_app.storage.database import open_database
 

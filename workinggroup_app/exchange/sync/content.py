@@ -1,0 +1,172 @@
+"""A record as it travels: its shared fields and links by UUID, the hash of that content, and
+the history of hashes each side has agreed on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workinggroup_app.domain import models, releasability
+from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, record_type
+from workinggroup_app.domain.models import ExchangeState
+from workinggroup_app.exchange.sync.protocol import SHARED
+
+HISTORY_KEPT = 32
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def content_hash(content: Mapping[str, Any]) -> str:
+    """Identity of one version of a record's shared content (128 bits of SHA-256)."""
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _links_table(rt: RecordType, name: str) -> tuple[Any, Any, Any]:
+    """(association table, column of this record, column of the linked record)."""
+    rel = sa_inspect(rt.model).relationships[name]
+    table = rel.secondary
+    own = other = None
+    for col in table.columns:
+        fk = next(iter(col.foreign_keys))
+        if fk.column.table is rt.model.__table__ and own is None:
+            own = col
+        else:
+            other = col
+    assert own is not None and other is not None
+    return table, own, other
+
+
+class _Linker:
+    """Maps between local ids and what travels: UUIDs of visible records, agency
+    abbreviations. Loaded lazily, once per record type, within one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._visible: dict[str, dict[int, str]] = {}
+        self._by_uuid: dict[str, dict[str, int]] = {}
+        self._abbr: dict[int, str] | None = None
+        self._abbr_ids: dict[str, int] | None = None
+
+    def visible(self, type_key: str) -> dict[int, str]:
+        if type_key not in self._visible:
+            rt = record_type(type_key)
+            m = rt.model
+            rows = self.session.execute(
+                select(m.id, m.uuid).where(releasability.visible_clause("bilateral", rt.key, m))
+            )
+            self._visible[type_key] = dict(rows.all())
+        return self._visible[type_key]
+
+    def local_id(self, type_key: str, uuid: str) -> int | None:
+        if type_key not in self._by_uuid:
+            m = record_type(type_key).model
+            self._by_uuid[type_key] = dict(self.session.execute(select(m.uuid, m.id)).all())
+        return self._by_uuid[type_key].get(uuid)
+
+    def remember(self, type_key: str, uuid: str, record_id: int) -> None:
+        self.local_id(type_key, uuid)
+        self._by_uuid[type_key][uuid] = record_id
+
+    def abbreviation(self, agency_id: int | None) -> str | None:
+        if agency_id is None:
+            return None
+        if self._abbr is None:
+            self._load_agencies()
+        assert self._abbr is not None
+        return self._abbr.get(agency_id)
+
+    def agency_id(self, abbreviation: str) -> int | None:
+        if self._abbr_ids is None:
+            self._load_agencies()
+        assert self._abbr_ids is not None
+        return self._abbr_ids.get(abbreviation) or self._abbr_ids.get(abbreviation.casefold())
+
+    def _load_agencies(self) -> None:
+        a = models.Agency
+        # Loaded as objects and held: the services' link checks (session.get) then find
+        # them in the session instead of querying once per record.
+        self._agencies = list(self.session.execute(select(a)).scalars())
+        rows = [(x.id, x.abbreviation) for x in self._agencies]
+        self._abbr = dict(rows)
+        self._abbr_ids = {}
+        for rid, abbr in rows:
+            self._abbr_ids.setdefault(abbr, rid)
+            self._abbr_ids.setdefault(abbr.casefold(), rid)
+
+    def content(
+        self, rt: RecordType, values: Mapping[str, Any], links: Mapping[str, Iterable[int]]
+    ) -> dict[str, Any]:
+        """The shared content of one record from its column values and LINKS ids."""
+        out: dict[str, Any] = {}
+        for name in SHARED[rt.key]:
+            f = rt.field(name)
+            if f.kind == LINKS:
+                visible = self.visible(f.target or "")
+                out[name] = sorted(visible[i] for i in links.get(name, ()) if i in visible)
+            elif f.kind == LINK or (f.kind == READONLY and f.target):
+                rid = values.get(name)
+                if f.target == "agency":
+                    out[name] = self.abbreviation(rid)
+                else:
+                    out[name] = None if rid is None else self.visible(f.target or "").get(rid)
+            else:
+                out[name] = _iso(values.get(name))
+        return out
+
+
+def _scalar_columns(rt: RecordType) -> list[str]:
+    return [n for n in SHARED[rt.key] if rt.field(n).kind != LINKS]
+
+
+def _links_of(
+    session: Session, rt: RecordType, ids: list[int] | None
+) -> dict[str, dict[int, list[int]]]:
+    """LINKS ids per field per record (all records when ``ids`` is None)."""
+    out: dict[str, dict[int, list[int]]] = {}
+    for name in SHARED[rt.key]:
+        if rt.field(name).kind != LINKS:
+            continue
+        _table, own, other = _links_table(rt, name)
+        q = select(own, other)
+        per: dict[int, list[int]] = {}
+        if ids is None:
+            for a, b in session.execute(q):
+                per.setdefault(a, []).append(b)
+        else:
+            for start in range(0, len(ids), 500):
+                for a, b in session.execute(q.where(own.in_(ids[start : start + 500]))):
+                    per.setdefault(a, []).append(b)
+        out[name] = per
+    return out
+
+
+def local_content(session: Session, linker: _Linker, rt: RecordType, obj: Any) -> dict[str, Any]:
+    values = {n: getattr(obj, n) for n in _scalar_columns(rt)}
+    links = {n: ids.get(obj.id, []) for n, ids in _links_of(session, rt, [obj.id]).items()}
+    return linker.content(rt, values, links)
+
+
+def _history(state: ExchangeState | None) -> list[str]:
+    return state.history.split() if state is not None and state.history else []
+
+
+def _push(history: list[str], h: str) -> str:
+    items = [x for x in history if x != h] + [h]
+    return " ".join(items[-HISTORY_KEPT:])

@@ -1,0 +1,261 @@
+"""Writing a package: the records the counterpart may see, since a date, signed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import uuid as uuidlib
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from workinggroup_app.audit import trail
+from workinggroup_app.domain import releasability
+from workinggroup_app.domain.fields import RecordType, record_type
+from workinggroup_app.domain.models import ExchangePackage, ExchangeState, utcnow
+from workinggroup_app.domain.permissions import SYSTEM, Actor, require
+from workinggroup_app.exchange.sync.container import MANIFEST, SIGNATURE, member_info
+from workinggroup_app.exchange.sync.content import (
+    HISTORY_KEPT,
+    _history,
+    _iso,
+    _Linker,
+    _links_of,
+    _push,
+    _scalar_columns,
+    content_hash,
+)
+from workinggroup_app.exchange.sync.keys import own_key
+from workinggroup_app.exchange.sync.protocol import (
+    EXCHANGE_TYPES,
+    FORMAT,
+    FORMAT_VERSION,
+    SHARED,
+    Progress,
+)
+from workinggroup_app.storage.database import Database
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int]
+    manifest_sha256: str
+    fingerprint: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _since_instant(since: date | datetime | None) -> datetime | None:
+    if since is None:
+        return None
+    if isinstance(since, datetime):
+        return since if since.tzinfo else since.replace(tzinfo=UTC)
+    return datetime.combine(since, time.min, tzinfo=UTC)
+
+
+def export_package(
+    db: Database,
+    path: str | os.PathLike[str],
+    *,
+    since: date | datetime | None = None,
+    actor: Actor = SYSTEM,
+    key_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write a signed package of the releasable records changed since ``since``."""
+    require(actor, "exchange")
+    key, info = own_key(key_dir)
+    since_at = _since_instant(since)
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    now = utcnow().replace(microsecond=0)
+    try:
+        session = db.sessions()
+        with session.begin():
+            linker = _Linker(session)
+            states = {s.record_uuid: s for s in session.execute(select(ExchangeState)).scalars()}
+            members: dict[str, bytes] = {}
+            counts: dict[str, int] = {}
+            exported: list[tuple[str, str, str, int]] = []  # type, uuid, hash, version
+            for n, type_key in enumerate(EXCHANGE_TYPES):
+                rt = record_type(type_key)
+                records = _export_type(session, linker, rt, since_at, states, exported)
+                counts[type_key] = len(records)
+                body = json.dumps(
+                    {"type": type_key, "records": records},
+                    ensure_ascii=False,
+                    sort_keys=True,
+                    separators=(",", ":"),
+                ).encode("utf-8")
+                members[f"records/{type_key}.json"] = body
+                if progress is not None:
+                    progress(n + 1, len(EXCHANGE_TYPES) + 1)
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "package_id": str(uuidlib.uuid4()),
+                "sender": {"name": info.name, "key_fingerprint": info.fingerprint},
+                "created_at": now.isoformat(),
+                "since": since_at.isoformat() if since_at else None,
+                "record_counts": counts,
+                "shared_fields": {k: list(v) for k, v in SHARED.items()},
+                "members": {
+                    name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                    for name, data in members.items()
+                },
+            }
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+            signature = key.sign(manifest_bytes)
+            with zipfile.ZipFile(tmp, "w") as zf:
+                for name, data in ((MANIFEST, manifest_bytes), (SIGNATURE, signature)):
+                    zf.writestr(member_info(name), data, compresslevel=6)
+                for name, data in members.items():
+                    zf.writestr(member_info(name), data, compresslevel=6)
+            manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
+            _remember_export(session, states, exported, now)
+            session.add(
+                ExchangePackage(
+                    direction="export",
+                    manifest_sha256=manifest_sha,
+                    sender=info.name,
+                    key_fingerprint=info.fingerprint,
+                    created_at=now,
+                    actor=actor.username,
+                    file_name=target.name[:255],
+                    counts=json.dumps(counts),
+                )
+            )
+            trail.append(
+                session,
+                actor=actor.username,
+                action="export",
+                record_type="exchange",
+                changes={
+                    "audience": "bilateral",
+                    "format": "exchange package",
+                    "file": target.name,
+                    "since": since_at.isoformat() if since_at else None,
+                    "counts": counts,
+                    "manifest_sha256": manifest_sha,
+                },
+            )
+        session.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(len(EXCHANGE_TYPES) + 1, len(EXCHANGE_TYPES) + 1)
+    return ExportResult(target, counts, manifest_sha, info.fingerprint)
+
+
+def _export_type(
+    session: Session,
+    linker: _Linker,
+    rt: RecordType,
+    since_at: datetime | None,
+    states: Mapping[str, ExchangeState],
+    exported: list[tuple[str, str, str, int]],
+) -> dict[str, Any]:
+    m = rt.model
+    cols = _scalar_columns(rt)
+    extra = ["counterpart_ref"] if rt.key == "referral" else []
+    q = select(
+        m.id,
+        m.uuid,
+        m.reference,
+        m.version,
+        m.updated_at,
+        m.releasability,
+        *[getattr(m, c) for c in cols + extra],
+    ).where(releasability.visible_clause("bilateral", rt.key, m))
+    if since_at is not None:
+        pending = select(ExchangeState.record_uuid).where(
+            ExchangeState.pending_export.is_(True), ExchangeState.record_type == rt.key
+        )
+        q = q.where(or_(m.updated_at >= since_at, m.uuid.in_(pending)))
+    rows = session.execute(q.order_by(m.id)).all()
+    links = _links_of(session, rt, None) if rows else {}
+    out: dict[str, Any] = {}
+    for row in rows:
+        rid, uuid, reference, version, updated_at, marking = row[:6]
+        if not releasability.marked_releasable(marking):  # the filter, checked twice
+            continue
+        values = dict(zip(cols + extra, row[6:], strict=True))
+        content = linker.content(rt, values, {n: per.get(rid, []) for n, per in links.items()})
+        h = content_hash(content)
+        history = _history(states.get(uuid))
+        history = [x for x in history if x != h] + [h]
+        record = {
+            "reference": reference,
+            "releasability": releasability.RELEASABLE,
+            "version": version,
+            "updated_at": _iso(updated_at),
+            "hash": h,
+            "history": history[-HISTORY_KEPT:],
+            "fields": content,
+        }
+        if extra:
+            record["counterpart_ref"] = values.get("counterpart_ref") or ""
+        out[uuid] = record
+        exported.append((rt.key, uuid, h, version))
+    return out
+
+
+def _remember_export(
+    session: Session,
+    states: dict[str, ExchangeState],
+    exported: list[tuple[str, str, str, int]],
+    now: datetime,
+) -> None:
+    from sqlalchemy import insert, update
+
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for type_key, uuid, h, version in exported:
+        state = states.get(uuid)
+        if state is None:
+            new_rows.append(
+                {
+                    "record_type": type_key,
+                    "record_uuid": uuid,
+                    "last_hash": h,
+                    "last_version": version,
+                    "history": h,
+                    "last_direction": "export",
+                    "last_at": now,
+                    "pending_export": False,
+                }
+            )
+        else:
+            changed.append(
+                {
+                    "id": state.id,
+                    "last_hash": h,
+                    "last_version": version,
+                    "history": _push(_history(state), h),
+                    "last_direction": "export",
+                    "last_at": now,
+                    "pending_export": False,
+                }
+            )
+    for start in range(0, len(new_rows), 5000):
+        session.execute(insert(ExchangeState.__table__), new_rows[start : start + 5000])
+    if changed:
+        session.expunge_all()
+        for start in range(0, len(changed), 5000):
+            session.execute(update(ExchangeState), changed[start : start + 5000])

@@ -1,0 +1,120 @@
+"""What a package is and carries: its format and limits, the fields each record type shares
+(``SHARED``) and keeps (``NOT_SHARED``), and the errors of an exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from workinggroup_app.domain.errors import DomainError
+
+FORMAT = "workinggroup-exchange"
+FORMAT_VERSION = 1
+
+
+# Record types exchanged, in the order an import creates them (targets before links).
+EXCHANGE_TYPES = ("entity", "substance", "contact", "case", "referral", "meeting", "action_item")
+
+
+_COMMON = ("title_en", "title_zh", "caveat")
+
+
+# The content shared with the counterpart, per record type (the record's UUID is its key;
+# its reference and, for referrals, the counterpart's reference travel beside it).
+SHARED: dict[str, tuple[str, ...]] = {
+    "entity": (*_COMMON, "entity_type", "uscc", "country", "url"),
+    "substance": (*_COMMON, "category", "cas_number", "us_control", "prc_control"),
+    "contact": (*_COMMON, "agency_id", "position_en", "position_zh", "email", "phone"),
+    "case": (
+        *_COMMON,
+        "status",
+        "outcome",
+        "line_of_effort",
+        "lead_agency_id",
+        "opened_on",
+        "closed_on",
+        "summary_en",
+        "summary_zh",
+        "entities",
+        "substances",
+    ),
+    "referral": (
+        *_COMMON,
+        "status",
+        "outcome",
+        "direction",
+        "referral_type",
+        "line_of_effort",
+        "sending_agency_id",
+        "receiving_agency_id",
+        "case_id",
+        "duplicate_of_id",
+        "sent_on",
+        "acknowledged_on",
+        "answered_on",
+        "response_due",
+        "summary_en",
+        "summary_zh",
+        "entities",
+        "substances",
+    ),
+    "meeting": (
+        *_COMMON,
+        "status",
+        "meeting_type",
+        "starts_at",
+        "place_en",
+        "place_zh",
+        "line_of_effort",
+        "summary_en",
+        "summary_zh",
+        "referrals",
+        "cases",
+    ),
+    "action_item": (
+        *_COMMON,
+        "status",
+        "owner_side",
+        "owner_agency_id",
+        "owner_person",
+        "due_date",
+        "completed_on",
+        "line_of_effort",
+        "origin_meeting_id",
+        "origin_case_id",
+        "origin_referral_id",
+        "description_en",
+        "description_zh",
+    ),
+}
+
+
+# What never leaves this side, and why (shown in the README and the exchange dialog).
+NOT_SHARED: dict[str, str] = {
+    "releasability": "every record in a package is releasable; the marking stays local",
+    "archived, id, version": "local bookkeeping",
+    "created_by, updated_by": "user names of this side's staff",
+    "source_grade, info_grade": "this side's assessment of its own sources",
+    "notes_en, notes_zh": "working notes on entities and substances",
+    "attendees, agenda, decisions": "travel in the meeting packet, each with its own marking",
+    "status comments": "the reasons written in this side's status history",
+    "agencies": "each side keeps its own list; links name the agency's abbreviation",
+}
+
+
+Progress = Callable[[int, int], Any]
+
+
+class ExchangeError(DomainError):
+    """An exchange step that cannot go ahead (no key, refused package...)."""
+
+
+class PackageRefused(ExchangeError):
+    """A package that failed verification: nothing from it was read into the database."""
+
+
+def _refuse(en: str, zh: str) -> PackageRefused:
+    return PackageRefused(
+        f"Package refused: {en} Nothing was imported.", f"已拒绝该交换包：{zh}未导入任何内容。"
+    )
