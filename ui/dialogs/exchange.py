@@ -455,7 +455,7 @@ class ExchangeDialog(QDialog):
         parts = []
         for action, n in counts.items():
             if n:
-                en, zh = sync.ACTION_WORDS[action]
+                en, zh = vocabulary.pair("exchange_outcome", action)
                 parts.append(f"{self.ctx.pick(en, zh)}: {n}")
         self.receive_summary.setText(
             self.tr("From {0}: {1}").format(result.sender, "; ".join(parts) or "—")
@@ -465,7 +465,7 @@ class ExchangeDialog(QDialog):
         table.setRowCount(0)
         table.setRowCount(len(items))
         for r, item in enumerate(items):
-            en, zh = sync.ACTION_WORDS[item.action]
+            en, zh = vocabulary.pair("exchange_outcome", item.action)
             table.setItem(r, 0, _item(self.ctx.pick(en, zh)))
             table.setItem(r, 1, _item(f"{self._type_word(item.record_type)} {item.reference}"))
             table.setItem(r, 2, _item(_show(item.title, 60)))

@@ -328,12 +328,12 @@ def print_plan(result: Any, lang: str = "en") -> None:
     )
     for action, n in result.counts().items():
         if n:
-            en, zh_word = sync.ACTION_WORDS[action]
+            en, zh_word = vocabulary.pair("exchange_outcome", action)
             _say(f"  {zh_word if zh else en}: {n:,}")
     for item in result.items:
         if item.action == sync.UNCHANGED:
             continue
-        en, zh_word = sync.ACTION_WORDS[item.action]
+        en, zh_word = vocabulary.pair("exchange_outcome", item.action)
         kind = vocabulary.word("record_type", item.record_type, lang)
         _say(f"{zh_word if zh else en}: {kind} {item.reference} {_show(item.title)}")
         if item.message_en and item.action in (sync.PROBLEM, sync.CONFLICT):

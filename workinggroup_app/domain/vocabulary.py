@@ -323,6 +323,15 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
     ),
     # columns that are not a field of a record (exports, imports)
     "column": (("releasable", "Releasable", "可向对方提供"),),
+    # what an exchange import does with each incoming record
+    "exchange_outcome": (
+        ("new", "New", "新增"),
+        ("update", "Updated from the counterpart", "按对方更新"),
+        ("unchanged", "Unchanged", "无变化"),
+        ("kept", "Ours is newer: kept", "本方较新：保留"),
+        ("conflict", "Conflict: both sides changed it", "冲突：双方均有修改"),
+        ("problem", "Cannot be imported", "无法导入"),
+    ),
     # what the audit trail names besides records
     "audit_subject": (("user", "User account", "用户账户"),),
 }

@@ -68,10 +68,10 @@ from workinggroup_app.exchange.sync.keys import (
     short_fingerprint,
 )
 from workinggroup_app.exchange.sync.plan import (
-    ACTION_WORDS,
     CONFLICT,
     KEPT,
     NEW,
+    OUTCOMES,
     PROBLEM,
     UNCHANGED,
     UPDATE,
@@ -91,7 +91,6 @@ from workinggroup_app.exchange.sync.protocol import (
 )
 
 __all__ = [
-    "ACTION_WORDS",
     "CONFLICT",
     "EXCHANGE_TYPES",
     "FORMAT",
@@ -105,6 +104,7 @@ __all__ = [
     "MAX_RATIO",
     "NEW",
     "NOT_SHARED",
+    "OUTCOMES",
     "PRIVATE_KEY",
     "PROBLEM",
     "PUBLIC_KEY",

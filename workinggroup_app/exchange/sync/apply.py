@@ -21,7 +21,7 @@ from workinggroup_app.domain.models import (
 )
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.exchange.sync.container import Incoming, read_package
-from workinggroup_app.exchange.sync.content import _push
+from workinggroup_app.exchange.sync.content import push_history
 from workinggroup_app.exchange.sync.plan import (
     CONFLICT,
     NEW,
@@ -29,9 +29,9 @@ from workinggroup_app.exchange.sync.plan import (
     UPDATE,
     ImportResult,
     PlanItem,
-    _already_imported,
-    _Planner,
-    _result,
+    Planner,
+    already_imported,
+    result_of,
 )
 from workinggroup_app.exchange.sync.protocol import SHARED, Progress
 from workinggroup_app.storage.database import Database
@@ -53,11 +53,11 @@ def apply_import(
     try:
         with session.begin():
             package = read_package(session, path)
-            _already_imported(session, package)
-            planner = _Planner(db, session, package, actor)
+            already_imported(session, package)
+            planner = Planner(db, session, package, actor)
             items = planner.plan()
-            _Applier(session, planner, actor).apply(items, progress)
-            counts = {k: v for k, v in _result(package, items, True).counts().items() if v}
+            Applier(session, planner, actor).apply(items, progress)
+            counts = {k: v for k, v in result_of(package, items, True).counts().items() if v}
             session.add(
                 ExchangePackage(
                     direction="import",
@@ -86,13 +86,13 @@ def apply_import(
             )
     finally:
         session.close()
-    return _result(package, items, applied=True)
+    return result_of(package, items, applied=True)
 
 
-class _Applier:
+class Applier:
     """Writes a plan: creates new records, updates newer ones, records conflicts."""
 
-    def __init__(self, session: Session, planner: _Planner, actor: Actor) -> None:
+    def __init__(self, session: Session, planner: Planner, actor: Actor) -> None:
         self.session = session
         self.planner = planner
         self.linker = planner.linker
@@ -373,7 +373,7 @@ class _Applier:
                     }
                 )
             else:
-                changed.append({"id": state[0], "history": _push(state[1], h), **values})
+                changed.append({"id": state[0], "history": push_history(state[1], h), **values})
         for start in range(0, len(new_rows), 5000):
             self.session.execute(insert(ExchangeState.__table__), new_rows[start : start + 5000])
         for start in range(0, len(changed), 5000):

@@ -17,16 +17,16 @@ from workinggroup_app.domain.errors import NotFoundError
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.domain.models import ExchangeConflict, ExchangeState, utcnow
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
-from workinggroup_app.exchange.sync.apply import _Applier
+from workinggroup_app.exchange.sync.apply import Applier
 from workinggroup_app.exchange.sync.container import Incoming, Package
-from workinggroup_app.exchange.sync.content import _history, _Linker, _push, local_content
+from workinggroup_app.exchange.sync.content import Linker, history_of, local_content, push_history
 from workinggroup_app.exchange.sync.plan import (
     CONFLICT,
     KEPT,
     PROBLEM,
     UPDATE,
-    _differences,
-    _Planner,
+    Planner,
+    changed_fields,
 )
 from workinggroup_app.exchange.sync.protocol import ExchangeError
 from workinggroup_app.services.records import Change
@@ -50,7 +50,7 @@ def open_conflicts(db: Database) -> list[ConflictView]:
     """Conflicts waiting for a decision, oldest first, with the fields that differ."""
     out: list[ConflictView] = []
     with db.session() as session:
-        linker = _Linker(session)
+        linker = Linker(session)
         rows = session.execute(
             select(ExchangeConflict)
             .where(ExchangeConflict.resolved_at.is_(None))
@@ -72,7 +72,7 @@ def open_conflicts(db: Database) -> list[ConflictView]:
                     title,
                     c.sender,
                     c.detected_at,
-                    _differences(ours, remote),
+                    changed_fields(ours, remote),
                 )
             )
     return out
@@ -115,7 +115,7 @@ def resolve_conflict(
             record_id = c.record_id
             if choice == "theirs":
                 package = Package(Path(""), {}, c.package_sha256, c.sender, "", None, [inc])
-                planner = _Planner(db, session, package, actor)
+                planner = Planner(db, session, package, actor)
                 item = planner.plan()[0]
                 if item.action == PROBLEM:
                     raise ExchangeError(item.message_en, item.message_zh)
@@ -124,14 +124,14 @@ def resolve_conflict(
                     if problem:
                         raise ExchangeError(*problem)
                     item.action = UPDATE
-                applier = _Applier(session, planner, actor)
+                applier = Applier(session, planner, actor)
                 applier.apply([item])
                 record_id = item.local_id
                 reference = item.reference
             else:
                 # Ours wins: we have now seen theirs, so ours is its successor; the next
                 # export carries it, and the counterpart's import takes it as newer.
-                state.history = _push(_history(state), c.remote_hash)
+                state.history = push_history(history_of(state), c.remote_hash)
                 state.pending_export = True
                 state.last_at = now
             c.resolved_at = now

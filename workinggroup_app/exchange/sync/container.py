@@ -31,7 +31,7 @@ from workinggroup_app.exchange.sync.protocol import (
     SHARED,
     ExchangeError,
     PackageRefused,
-    _refuse,
+    refuse,
 )
 
 MANIFEST = "manifest.json"
@@ -103,7 +103,7 @@ def _check_container(raw: bytes) -> dict[str, _Member]:
     """
 
     def bad() -> PackageRefused:
-        return _refuse(
+        return refuse(
             "the archive's structure was altered (it is not as this application writes it).",
             "压缩包结构已被改动（与本程序生成的格式不符）。",
         )
@@ -166,7 +166,7 @@ def _check_container(raw: bytes) -> dict[str, _Member]:
         except UnicodeDecodeError:
             raise bad() from None
         if text in members:
-            raise _refuse("a member appears twice in the archive.", "压缩包中有重复成员。")
+            raise refuse("a member appears twice in the archive.", "压缩包中有重复成员。")
         members[text] = _Member(start + name_len, csize, usize, crc)
     if pos != cd_offset + cd_size or expected_local != cd_offset:
         raise bad()
@@ -178,7 +178,7 @@ def _read_member(raw: bytes, members: Mapping[str, _Member], name: str, limit: i
     no more than ``limit`` bytes (no zip bomb), and the size and CRC its headers state."""
     m = members[name]
     if m.usize > limit or m.usize > MAX_RATIO * max(m.csize, 1):
-        raise _refuse(f"member {name} is too large.", f"成员 {name} 过大。")
+        raise refuse(f"member {name} is too large.", f"成员 {name} 过大。")
     d = zlib.decompressobj(-15)
     try:
         data = d.decompress(raw[m.start : m.start + m.csize], limit + 1)
@@ -192,7 +192,7 @@ def _read_member(raw: bytes, members: Mapping[str, _Member], name: str, limit: i
         or len(data) != m.usize
         or zlib.crc32(data) != m.crc
     ):
-        raise _refuse(
+        raise refuse(
             f"member {name} is damaged (it does not decompress to what its headers state).",
             f"成员 {name} 已损坏（解压结果与其头部信息不符）。",
         )
@@ -216,24 +216,24 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
     try:
         members = _check_container(raw)
     except struct.error:
-        raise _refuse(
+        raise refuse(
             "the file is not a zip archive (damaged, or not an exchange package).",
             "该文件不是 zip 压缩包（已损坏或不是交换包）。",
         ) from None
     names = list(members)
     if MANIFEST not in names or SIGNATURE not in names:
-        raise _refuse("the manifest or the signature is missing.", "缺少清单文件或签名文件。")
+        raise refuse("the manifest or the signature is missing.", "缺少清单文件或签名文件。")
     manifest_bytes = _read_member(raw, members, MANIFEST, MAX_MANIFEST)
     signature = _read_member(raw, members, SIGNATURE, 1024)
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _refuse("the manifest is not valid JSON.", "清单不是有效的 JSON。") from None
+        raise refuse("the manifest is not valid JSON.", "清单不是有效的 JSON。") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse("this is not an exchange package.", "这不是交换包。")
+        raise refuse("this is not an exchange package.", "这不是交换包。")
     version = manifest.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise _refuse(
+        raise refuse(
             f"it was made in format version {version}, newer than this application "
             f"reads ({FORMAT_VERSION}); update the application.",
             f"其格式版本为 {version}，高于本程序可读取的版本（{FORMAT_VERSION}）；请更新程序。",
@@ -244,7 +244,7 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
         select(ExchangeKey).where(ExchangeKey.fingerprint == fp, ExchangeKey.active.is_(True))
     ).scalar_one_or_none()
     if key is None:
-        raise _refuse(
+        raise refuse(
             f"it is signed with a key not registered here (fingerprint "
             f"{short_fingerprint(fp) or 'missing'}). Register the counterpart's public key "
             "first, after checking its fingerprint with them.",
@@ -256,17 +256,17 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
             signature, manifest_bytes
         )
     except InvalidSignature:
-        raise _refuse(
+        raise refuse(
             f"the signature does not match the manifest: the package was altered after "
             f"signing, or not signed by {key.name}.",
             f"签名与清单不符：交换包在签名后被改动，或并非由“{key.name}”签名。",
         ) from None
     listed = manifest.get("members")
     if not isinstance(listed, dict):
-        raise _refuse("the manifest lists no members.", "清单未列出成员。")
+        raise refuse("the manifest lists no members.", "清单未列出成员。")
     unexpected = sorted(set(names) - set(listed) - {MANIFEST, SIGNATURE})
     if unexpected:
-        raise _refuse(
+        raise refuse(
             f"it holds a file the signed manifest does not list ({unexpected[0]}).",
             f"其中含有已签名清单未列出的文件（{unexpected[0]}）。",
         )
@@ -274,10 +274,10 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
     counts = manifest.get("record_counts") or {}
     for name, meta in listed.items():
         if name not in names:
-            raise _refuse(f"member {name} is missing.", f"缺少成员 {name}。")
+            raise refuse(f"member {name} is missing.", f"缺少成员 {name}。")
         data = _read_member(raw, members, name, MAX_MEMBER)
         if not isinstance(meta, dict) or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-            raise _refuse(
+            raise refuse(
                 f"member {name} does not have the hash the signed manifest states: it was altered.",
                 f"成员 {name} 的哈希值与已签名清单不符：内容已被改动。",
             )
@@ -296,20 +296,20 @@ def _parse_member(name: str, data: bytes, counts: Mapping[str, Any]) -> list[Inc
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _refuse(
+        raise refuse(
             f"member {name} is not valid JSON.", f"成员 {name} 不是有效的 JSON。"
         ) from None
     type_key = doc.get("type") if isinstance(doc, dict) else None
     if type_key not in EXCHANGE_TYPES or name != f"records/{type_key}.json":
-        raise _refuse(
+        raise refuse(
             f"member {name} holds a record type that is not exchanged.",
             f"成员 {name} 含有不在交换范围内的记录类型。",
         )
     records = doc.get("records")
     if not isinstance(records, dict):
-        raise _refuse(f"member {name} has no records.", f"成员 {name} 没有记录。")
+        raise refuse(f"member {name} has no records.", f"成员 {name} 没有记录。")
     if counts.get(type_key) != len(records):
-        raise _refuse(
+        raise refuse(
             f"member {name} holds {len(records)} records, the manifest says "
             f"{counts.get(type_key)}.",
             f"成员 {name} 含 {len(records)} 条记录，清单中为 {counts.get(type_key)} 条。",
@@ -320,14 +320,14 @@ def _parse_member(name: str, data: bytes, counts: Mapping[str, Any]) -> list[Inc
         try:
             uid = str(uuidlib.UUID(str(key)))
         except ValueError:
-            raise _refuse(
+            raise refuse(
                 f"'{key!s:.40}' is not a UUID.", f"“{key!s:.40}”不是有效的 UUID。"
             ) from None
         if not isinstance(rec, dict) or not isinstance(rec.get("fields"), dict):
-            raise _refuse(f"record {uid} is malformed.", f"记录 {uid} 格式错误。")
+            raise refuse(f"record {uid} is malformed.", f"记录 {uid} 格式错误。")
         ref = str(rec.get("reference") or "")[:32]
         if rec.get("releasability") != releasability.RELEASABLE:
-            raise _refuse(
+            raise refuse(
                 f"record {ref or uid} ({vocabulary.word('record_type', type_key).lower()}) is not "
                 "marked releasable to the counterpart; a package may hold only releasable "
                 "records.",
@@ -337,25 +337,25 @@ def _parse_member(name: str, data: bytes, counts: Mapping[str, Any]) -> list[Inc
         content = rec["fields"]
         extra = sorted(set(content) - allowed)
         if extra:
-            raise _refuse(
+            raise refuse(
                 f"record {ref or uid} carries the field '{extra[0][:40]}', which is not shared.",
                 f"记录 {ref or uid} 含有不共享的字段“{extra[0][:40]}”。",
             )
         missing = sorted(allowed - set(content))
         if missing:
-            raise _refuse(
+            raise refuse(
                 f"record {ref or uid} lacks the field '{missing[0]}'.",
                 f"记录 {ref or uid} 缺少字段“{missing[0]}”。",
             )
         h = content_hash(content)
         if rec.get("hash") != h:
-            raise _refuse(
+            raise refuse(
                 f"record {ref or uid} does not match its own hash.",
                 f"记录 {ref or uid} 与其哈希值不符。",
             )
         history = rec.get("history") or []
         if not isinstance(history, list) or not all(isinstance(x, str) for x in history):
-            raise _refuse(
+            raise refuse(
                 f"record {ref or uid} has a malformed history.",
                 f"记录 {ref or uid} 的历史格式错误。",
             )

@@ -22,7 +22,7 @@ from workinggroup_app.exchange.sync.protocol import SHARED
 HISTORY_KEPT = 32
 
 
-def _iso(value: Any) -> Any:
+def iso_text(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -53,7 +53,7 @@ def _links_table(rt: RecordType, name: str) -> tuple[Any, Any, Any]:
     return table, own, other
 
 
-class _Linker:
+class Linker:
     """Maps between local ids and what travels: UUIDs of visible records, agency
     abbreviations. Loaded lazily, once per record type, within one session."""
 
@@ -127,15 +127,15 @@ class _Linker:
                 else:
                     out[name] = None if rid is None else self.visible(f.target or "").get(rid)
             else:
-                out[name] = _iso(values.get(name))
+                out[name] = iso_text(values.get(name))
         return out
 
 
-def _scalar_columns(rt: RecordType) -> list[str]:
+def scalar_columns(rt: RecordType) -> list[str]:
     return [n for n in SHARED[rt.key] if rt.field(n).kind != LINKS]
 
 
-def _links_of(
+def links_of(
     session: Session, rt: RecordType, ids: list[int] | None
 ) -> dict[str, dict[int, list[int]]]:
     """LINKS ids per field per record (all records when ``ids`` is None)."""
@@ -157,16 +157,16 @@ def _links_of(
     return out
 
 
-def local_content(session: Session, linker: _Linker, rt: RecordType, obj: Any) -> dict[str, Any]:
-    values = {n: getattr(obj, n) for n in _scalar_columns(rt)}
-    links = {n: ids.get(obj.id, []) for n, ids in _links_of(session, rt, [obj.id]).items()}
+def local_content(session: Session, linker: Linker, rt: RecordType, obj: Any) -> dict[str, Any]:
+    values = {n: getattr(obj, n) for n in scalar_columns(rt)}
+    links = {n: ids.get(obj.id, []) for n, ids in links_of(session, rt, [obj.id]).items()}
     return linker.content(rt, values, links)
 
 
-def _history(state: ExchangeState | None) -> list[str]:
+def history_of(state: ExchangeState | None) -> list[str]:
     return state.history.split() if state is not None and state.history else []
 
 
-def _push(history: list[str], h: str) -> str:
+def push_history(history: list[str], h: str) -> str:
     items = [x for x in history if x != h] + [h]
     return " ".join(items[-HISTORY_KEPT:])

@@ -25,13 +25,13 @@ from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.exchange.sync.container import MANIFEST, SIGNATURE, member_info
 from workinggroup_app.exchange.sync.content import (
     HISTORY_KEPT,
-    _history,
-    _iso,
-    _Linker,
-    _links_of,
-    _push,
-    _scalar_columns,
+    Linker,
     content_hash,
+    history_of,
+    iso_text,
+    links_of,
+    push_history,
+    scalar_columns,
 )
 from workinggroup_app.exchange.sync.keys import own_key
 from workinggroup_app.exchange.sync.protocol import (
@@ -86,7 +86,7 @@ def export_package(
     try:
         session = db.sessions()
         with session.begin():
-            linker = _Linker(session)
+            linker = Linker(session)
             states = {s.record_uuid: s for s in session.execute(select(ExchangeState)).scalars()}
             members: dict[str, bytes] = {}
             counts: dict[str, int] = {}
@@ -165,14 +165,14 @@ def export_package(
 
 def _export_type(
     session: Session,
-    linker: _Linker,
+    linker: Linker,
     rt: RecordType,
     since_at: datetime | None,
     states: Mapping[str, ExchangeState],
     exported: list[tuple[str, str, str, int]],
 ) -> dict[str, Any]:
     m = rt.model
-    cols = _scalar_columns(rt)
+    cols = scalar_columns(rt)
     extra = ["counterpart_ref"] if rt.key == "referral" else []
     q = select(
         m.id,
@@ -189,7 +189,7 @@ def _export_type(
         )
         q = q.where(or_(m.updated_at >= since_at, m.uuid.in_(pending)))
     rows = session.execute(q.order_by(m.id)).all()
-    links = _links_of(session, rt, None) if rows else {}
+    links = links_of(session, rt, None) if rows else {}
     out: dict[str, Any] = {}
     for row in rows:
         rid, uuid, reference, version, updated_at, marking = row[:6]
@@ -198,13 +198,13 @@ def _export_type(
         values = dict(zip(cols + extra, row[6:], strict=True))
         content = linker.content(rt, values, {n: per.get(rid, []) for n, per in links.items()})
         h = content_hash(content)
-        history = _history(states.get(uuid))
+        history = history_of(states.get(uuid))
         history = [x for x in history if x != h] + [h]
         record = {
             "reference": reference,
             "releasability": releasability.RELEASABLE,
             "version": version,
-            "updated_at": _iso(updated_at),
+            "updated_at": iso_text(updated_at),
             "hash": h,
             "history": history[-HISTORY_KEPT:],
             "fields": content,
@@ -247,7 +247,7 @@ def _remember_export(
                     "id": state.id,
                     "last_hash": h,
                     "last_version": version,
-                    "history": _push(_history(state), h),
+                    "history": push_history(history_of(state), h),
                     "last_direction": "export",
                     "last_at": now,
                     "pending_export": False,

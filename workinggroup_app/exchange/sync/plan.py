@@ -19,8 +19,8 @@ from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, re
 from workinggroup_app.domain.models import ExchangePackage, ExchangeState
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.exchange.sync.container import Incoming, Package, read_package
-from workinggroup_app.exchange.sync.content import _Linker, _links_of, _scalar_columns, content_hash
-from workinggroup_app.exchange.sync.protocol import EXCHANGE_TYPES, SHARED, _refuse
+from workinggroup_app.exchange.sync.content import Linker, content_hash, links_of, scalar_columns
+from workinggroup_app.exchange.sync.protocol import EXCHANGE_TYPES, SHARED, refuse
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import Database
 
@@ -32,14 +32,7 @@ NEW, UPDATE, UNCHANGED, KEPT, CONFLICT, PROBLEM = (
     "conflict",
     "problem",
 )
-ACTION_WORDS = {
-    NEW: ("New", "新增"),
-    UPDATE: ("Updated from the counterpart", "按对方更新"),
-    UNCHANGED: ("Unchanged", "无变化"),
-    KEPT: ("Ours is newer: kept", "本方较新：保留"),
-    CONFLICT: ("Conflict: both sides changed it", "冲突：双方均有修改"),
-    PROBLEM: ("Cannot be imported", "无法导入"),
-}
+OUTCOMES = tuple(vocabulary.keys("exchange_outcome"))
 
 
 @dataclass
@@ -71,7 +64,7 @@ class ImportResult:
     applied: bool = False
 
     def counts(self) -> dict[str, int]:
-        out = {a: 0 for a in ACTION_WORDS}
+        out = {a: 0 for a in OUTCOMES}
         for item in self.items:
             out[item.action] += 1
         return out
@@ -84,7 +77,7 @@ class ImportResult:
         return self.of(CONFLICT)
 
 
-def _differences(
+def changed_fields(
     local: Mapping[str, Any] | None, remote: Mapping[str, Any]
 ) -> list[tuple[str, Any, Any]]:
     out = []
@@ -95,12 +88,12 @@ def _differences(
     return out
 
 
-class _Planner:
+class Planner:
     def __init__(self, db: Database, session: Session, package: Package, actor: Actor) -> None:
         self.session = session
         self.package = package
         self.actor = actor
-        self.linker = _Linker(session)
+        self.linker = Linker(session)
         self.services = Services(db, actor)
         self.incoming_uuids = {(r.record_type, r.uuid) for r in package.records}
 
@@ -123,7 +116,7 @@ class _Planner:
         for type_key, uuids in by_type.items():
             rt = record_type(type_key)
             m = rt.model
-            cols = _scalar_columns(rt)
+            cols = scalar_columns(rt)
             rows: list[Any] = []
             for start in range(0, len(uuids), 500):
                 rows.extend(
@@ -133,7 +126,7 @@ class _Planner:
                         ).where(m.uuid.in_(uuids[start : start + 500]))
                     ).all()
                 )
-            links = _links_of(self.session, rt, [r[0] for r in rows]) if rows else {}
+            links = links_of(self.session, rt, [r[0] for r in rows]) if rows else {}
             for r in rows:
                 values = dict(zip(cols, r[4:], strict=True))
                 content = self.linker.content(
@@ -154,7 +147,7 @@ class _Planner:
         item = PlanItem(rt.key, inc.uuid, NEW, inc.reference, title, incoming=inc)
         local = self.local.get((rt.key, inc.uuid))
         if local is None:
-            item.changes = _differences(None, inc.content)
+            item.changes = changed_fields(None, inc.content)
             problem = self._unresolved(rt, inc)
             if problem:
                 item.action, item.message_en, item.message_zh = PROBLEM, *problem
@@ -164,7 +157,7 @@ class _Planner:
         if ours_hash == inc.hash:
             item.action = UNCHANGED
             return item
-        item.changes = _differences(ours, inc.content)
+        item.changes = changed_fields(ours, inc.content)
         if ours_hash in inc.history:
             item.action = UPDATE
             problem = self._unresolved(rt, inc)
@@ -294,7 +287,7 @@ class _Planner:
         return None
 
 
-def _already_imported(session: Session, package: Package) -> None:
+def already_imported(session: Session, package: Package) -> None:
     done = session.execute(
         select(ExchangePackage).where(
             ExchangePackage.direction == "import",
@@ -303,13 +296,13 @@ def _already_imported(session: Session, package: Package) -> None:
     ).scalar_one_or_none()
     if done is not None:
         when = done.processed_at.strftime("%Y-%m-%d %H:%M UTC")
-        raise _refuse(
+        raise refuse(
             f"this package was already imported on {when} by {done.actor}.",
             f"该交换包已于 {when} 由 {done.actor} 导入。",
         )
 
 
-def _result(package: Package, items: list[PlanItem], applied: bool) -> ImportResult:
+def result_of(package: Package, items: list[PlanItem], applied: bool) -> ImportResult:
     return ImportResult(
         package.path.name,
         package.key_name,
@@ -328,6 +321,6 @@ def preview_import(
     require(actor, "exchange")
     with db.session() as session:
         package = read_package(session, path)
-        _already_imported(session, package)
-        items = _Planner(db, session, package, actor).plan()
-    return _result(package, items, applied=False)
+        already_imported(session, package)
+        items = Planner(db, session, package, actor).plan()
+    return result_of(package, items, applied=False)

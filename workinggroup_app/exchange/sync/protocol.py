@@ -114,7 +114,7 @@ class PackageRefused(ExchangeError):
     """A package that failed verification: nothing from it was read into the database."""
 
 
-def _refuse(en: str, zh: str) -> PackageRefused:
+def refuse(en: str, zh: str) -> PackageRefused:
     return PackageRefused(
         f"Package refused: {en} Nothing was imported.", f"已拒绝该交换包：{zh}未导入任何内容。"
     )
