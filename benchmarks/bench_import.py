@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.exchange import sync
-from workinggroup_app.exchange.sheets import importer
+from workinggroup_app.exchange import sheets, sync
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import open_database
@@ -112,8 +111,8 @@ def csv_import(db: Any, work: Path, rows: int) -> dict[str, float]:
     (which must hold the benchmark's agencies: ``add_agencies``)."""
     results: list[tuple[str, float, str]] = []
     path = timed("write", lambda: write_csv(work / "r.csv", rows, 0, 1), results)
-    sheet = timed("read", lambda: importer.read_sheet(path), results)
-    imp = importer.Importer(db, "referral", sheet, actor=ACTOR)
+    sheet = timed("read", lambda: sheets.read_sheet(path), results)
+    imp = sheets.Importer(db, "referral", sheet, actor=ACTOR)
     dry = timed("dry run", imp.check, results)
     done = timed("import", imp.commit, results)
     out = {label: seconds for label, seconds, _ in results}
@@ -174,15 +173,15 @@ def run(args: argparse.Namespace, url: str | None) -> None:
     n = args.rows
 
     path = timed(f"write CSV ({n:,} rows)", lambda: write_csv(work / "r.csv", n, 0, 1), results)
-    sheet = timed("read CSV", lambda: importer.read_sheet(path), results)
-    imp = importer.Importer(db, "referral", sheet, actor=ACTOR)
+    sheet = timed("read CSV", lambda: sheets.read_sheet(path), results)
+    imp = sheets.Importer(db, "referral", sheet, actor=ACTOR)
     dry = timed(f"dry run ({n:,} referrals)", imp.check, results)
     results[-1] = (results[-1][0], results[-1][1], f"{len(dry.problems)} problems")
     commit = imp.commit
     if args.profile:
         import cProfile
 
-        def commit() -> importer.ImportReport:
+        def commit() -> sheets.ImportReport:
             prof = cProfile.Profile()
             try:
                 return prof.runcall(imp.commit)
@@ -203,7 +202,7 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         batch += 1
         more = min(n, args.exchange - have)
         extra = write_csv(work / f"r{batch}.csv", more, have, batch + 1)
-        report = importer.run_import(db, "referral", extra, actor=ACTOR)
+        report = sheets.run_import(db, "referral", extra, actor=ACTOR)
         have += report.imported
     keys = work / "keys"
     sync.generate_key("US", directory=keys)

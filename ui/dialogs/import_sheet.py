@@ -35,7 +35,7 @@ from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import cli_name
-from workinggroup_app.exchange.sheets import importer
+from workinggroup_app.exchange import sheets
 from workinggroup_app.services.records import Change
 
 NOT_IMPORTED = ""  # combo data of "(not imported)"
@@ -66,14 +66,14 @@ class ImportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.sheet: importer.Sheet | None = None
-        self.report: importer.ImportReport | None = None
+        self.sheet: sheets.Sheet | None = None
+        self.report: sheets.ImportReport | None = None
         self._combos: list[QComboBox] = []
         self.setWindowTitle(self.tr("Import from a spreadsheet"))
         self.resize(980, 720)
 
         self.type_combo = QComboBox(self)
-        for key in importer.IMPORT_TYPES:
+        for key in sheets.IMPORT_TYPES:
             label = ctx.pick(
                 vocabulary.word("record_type_plural", key),
                 vocabulary.word("record_type_plural", key, "zh"),
@@ -202,7 +202,7 @@ class ImportDialog(QDialog):
 
     def _field_label(self, name: str) -> str:
         key = self.type_key()
-        return self.ctx.pick(importer.field_label(key, name), importer.field_label(key, name, "zh"))
+        return self.ctx.pick(sheets.field_label(key, name), sheets.field_label(key, name, "zh"))
 
     def _set_busy(self, busy: bool) -> None:
         ready = self.sheet is not None and not busy
@@ -246,7 +246,7 @@ class ImportDialog(QDialog):
     def write_template(self, path: str | Path) -> Path:
         headers = "zh" if self.ctx.zh else "name"
         try:
-            written = importer.write_template(self.type_key(), path, headers=headers)
+            written = sheets.write_template(self.type_key(), path, headers=headers)
         except (OSError, ValueError) as exc:
             self._show_error(str(exc))
             raise
@@ -262,16 +262,16 @@ class ImportDialog(QDialog):
         path = Path(text).expanduser()
         self._set_busy(True)
         self.ctx.ops.run(
-            lambda: importer.read_sheet(path),
+            lambda: sheets.read_sheet(path),
             on_success=self._loaded,
             on_failure=self._failed,
             parent=self,
         )
 
-    def _loaded(self, sheet: importer.Sheet) -> None:
+    def _loaded(self, sheet: sheets.Sheet) -> None:
         self.sheet = sheet
         self.report = None
-        self._fill_mapping(importer.guess_mapping(self.type_key(), sheet.headers))
+        self._fill_mapping(sheets.guess_mapping(self.type_key(), sheet.headers))
         self._fill_problems([])
         self.summary.setText(
             self.tr("{0}: {1} columns, {2} rows.").format(
@@ -282,7 +282,7 @@ class ImportDialog(QDialog):
 
     def _type_changed(self) -> None:
         if self.sheet is not None:
-            self._fill_mapping(importer.guess_mapping(self.type_key(), self.sheet.headers))
+            self._fill_mapping(sheets.guess_mapping(self.type_key(), self.sheet.headers))
             self._fill_problems([])
         self._set_busy(False)
 
@@ -291,14 +291,14 @@ class ImportDialog(QDialog):
     def _fill_mapping(self, mapping: list[str | None]) -> None:
         assert self.sheet is not None
         sheet = self.sheet
-        fields = importer.importable_fields(self.type_key())
+        fields = sheets.importable_fields(self.type_key())
         table = self.mapping_table
         table.setRowCount(0)
         table.setRowCount(len(sheet.headers))
         self._combos = []
         first = sheet.rows[0] if sheet.rows else []
         for i, header in enumerate(sheet.headers):
-            table.setItem(i, 0, _item(importer.column_letter(i)))
+            table.setItem(i, 0, _item(sheets.column_letter(i)))
             table.setItem(i, 1, _item(header))
             sample = first[i] if i < len(first) and first[i] is not None else ""
             table.setItem(i, 2, _item(_one_line(str(sample), 40)))
@@ -306,7 +306,7 @@ class ImportDialog(QDialog):
             combo.addItem(self.tr("(not imported)"), NOT_IMPORTED)
             for f in fields:
                 combo.addItem(self._field_label(f.name), f.name)
-            combo.addItem(self._field_label(importer.RELEASABLE_COLUMN), importer.RELEASABLE_COLUMN)
+            combo.addItem(self._field_label(sheets.RELEASABLE_COLUMN), sheets.RELEASABLE_COLUMN)
             index = combo.findData(mapping[i] or NOT_IMPORTED)
             combo.setCurrentIndex(max(0, index))
             combo.currentIndexChanged.connect(self._mapping_changed)
@@ -320,9 +320,9 @@ class ImportDialog(QDialog):
         self._fill_problems([])
         self._fill_preview()
 
-    def _importer(self) -> importer.Importer:
+    def _importer(self) -> sheets.Importer:
         assert self.sheet is not None
-        return importer.Importer(
+        return sheets.Importer(
             self.ctx.db, self.type_key(), self.sheet, self.mapping(), actor=self.ctx.actor
         )
 
@@ -330,7 +330,7 @@ class ImportDialog(QDialog):
         if self.sheet is None:
             return
         imp = self._importer()
-        names = [c.field.name if c.field else importer.RELEASABLE_COLUMN for c in imp.columns()]
+        names = [c.field.name if c.field else sheets.RELEASABLE_COLUMN for c in imp.columns()]
         rows = imp.preview(PREVIEW_ROWS)
         table = self.preview_table
         table.setRowCount(0)
@@ -347,7 +347,7 @@ class ImportDialog(QDialog):
 
     def excluded_rows(self) -> set[int] | None:
         try:
-            return importer.parse_rows(self.exclude_edit.text())
+            return sheets.parse_rows(self.exclude_edit.text())
         except ValueError as exc:
             self._show_error(self.tr("Rows to leave out: {0}").format(str(exc)))
             return None
@@ -400,7 +400,7 @@ class ImportDialog(QDialog):
         if report.imported:
             self.imported.emit(report)
 
-    def _fill_problems(self, problems: list[importer.Problem]) -> None:
+    def _fill_problems(self, problems: list[sheets.Problem]) -> None:
         table = self.problems_table
         table.setRowCount(0)
         table.setRowCount(len(problems))

@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
             return None
         from workinggroup_ui.dialogs.import_sheet import ImportDialog
 
-        from workinggroup_app.exchange.sheets.importer import IMPORT_TYPES
+        from workinggroup_app.exchange.sheets.mapping import IMPORT_TYPES
 
         ctx = self.ctx
         key = self.current_type() if self.current_list() is not None else "referral"

@@ -168,17 +168,17 @@ def _word(args: argparse.Namespace, en: str, zh: str) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from workinggroup_app.domain.errors import DomainError
-    from workinggroup_app.exchange.sheets import importer
+    from workinggroup_app.exchange import sheets
 
     lang = _lang(args)
     try:
-        exclude = importer.parse_rows(args.exclude)
+        exclude = sheets.parse_rows(args.exclude)
     except ValueError as exc:
         raise DomainError(f"--exclude: {exc}.") from None
     db = _open(args)
     progress = _Progress("checking" if args.dry_run else "importing")
     try:
-        report = importer.run_import(
+        report = sheets.run_import(
             db,
             args.type,
             args.file,
@@ -218,9 +218,9 @@ def write_problem_report(report: Any, path: str | Path) -> Path:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from workinggroup_app.exchange.sheets import importer
+    from workinggroup_app.exchange import sheets
 
-    path = importer.write_template(args.type, args.output, headers=args.headers, fmt=args.format)
+    path = sheets.write_template(args.type, args.output, headers=args.headers, fmt=args.format)
     _say(_word(args, f"wrote the template {path}", f"已写入模板 {path}"))
     return 0
 

@@ -20,7 +20,7 @@ from workinggroup_app.cli import exchange as cli_exchange
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.exchange.sheets import importer
+from workinggroup_app.exchange import sheets
 from workinggroup_app.exchange.sheets.csv_export import export_csv
 from workinggroup_app.exchange.sheets.xlsx_export import export_xlsx
 from workinggroup_app.read import lists
@@ -91,8 +91,8 @@ def counts(w: World) -> tuple[int, ...]:
     )
 
 
-def run(db, type_key, path, **kw) -> importer.ImportReport:
-    return importer.run_import(db, type_key, path, today=lambda: TODAY, **kw)
+def run(db, type_key, path, **kw) -> sheets.ImportReport:
+    return sheets.run_import(db, type_key, path, today=lambda: TODAY, **kw)
 
 
 # --- every problem, row and column, and nothing written ------------------------------------
@@ -219,8 +219,8 @@ def test_chinese_headers_and_words_import_with_history_search_and_audit(world, d
         ],
         encoding="gb18030",
     )
-    sheet = importer.read_sheet(path)
-    assert importer.guess_mapping("referral", sheet.headers) == [
+    sheet = sheets.read_sheet(path)
+    assert sheets.guess_mapping("referral", sheet.headers) == [
         *HEAD_EN,
         "status",
         "releasable",
@@ -357,10 +357,10 @@ def validations(monkeypatch) -> list[int]:
 def test_the_import_after_its_dry_run_checks_each_row_once(world, db, tmp_path, validations):
     rows = leads(1200)
     rows[7][6] = "5 Jan"  # row 8: a bad date
-    imp = importer.Importer(
+    imp = sheets.Importer(
         db,
         "referral",
-        importer.read_sheet(write_csv(tmp_path / "r.csv", rows)),
+        sheets.read_sheet(write_csv(tmp_path / "r.csv", rows)),
         today=lambda: TODAY,
     )
 
@@ -420,10 +420,10 @@ def test_a_duplicate_made_between_the_dry_run_and_the_import_is_refused(world, d
     given_uuid = "0b6f5a4e-2f9a-4c1e-9d3b-7a1c2e3f4a5b"
     rows[2][0] = "REF-2026-0100"
     rows[3][1] = given_uuid
-    imp = importer.Importer(
+    imp = sheets.Importer(
         db,
         "referral",
-        importer.read_sheet(write_csv(tmp_path / "r.csv", rows)),
+        sheets.read_sheet(write_csv(tmp_path / "r.csv", rows)),
         today=lambda: TODAY,
     )
     assert imp.check().ok
@@ -446,10 +446,10 @@ def test_a_duplicate_made_between_the_dry_run_and_the_import_is_refused(world, d
 
 def test_the_import_checks_again_what_changed_since_its_dry_run(world, db, tmp_path):
     mps = world.sql("SELECT id FROM agency WHERE abbreviation = 'MPS'")[0][0]
-    imp = importer.Importer(
+    imp = sheets.Importer(
         db,
         "referral",
-        importer.read_sheet(write_csv(tmp_path / "r.csv", leads(5))),
+        sheets.read_sheet(write_csv(tmp_path / "r.csv", leads(5))),
         today=lambda: TODAY,
     )
     assert imp.check().ok
@@ -536,7 +536,7 @@ def test_export_then_import_into_a_new_database_gives_equal_records(
         w2.make("agency", abbreviation="MPS", side="PRC")
         report = run(other, "referral", path)
         assert report.ok, [str(p) for p in report.problems]
-        fields = [f.name for f in importer.importable_fields("referral")]
+        fields = [f.name for f in sheets.importable_fields("referral")]
 
         def snapshot(database):
             with database.session() as s:
@@ -559,13 +559,13 @@ def test_export_then_import_into_a_new_database_gives_equal_records(
 def test_templates_in_both_header_styles_map_back_to_every_column(tmp_path):
     for headers in ("name", "en", "zh"):
         for fmt in ("csv", "xlsx"):
-            path = importer.write_template(
+            path = sheets.write_template(
                 "action-items", tmp_path / f"t-{headers}.{fmt}", headers=headers
             )
-            sheet = importer.read_sheet(path)
-            mapping = importer.guess_mapping("action_item", sheet.headers)
+            sheet = sheets.read_sheet(path)
+            mapping = sheets.guess_mapping("action_item", sheet.headers)
             assert None not in mapping
-            assert mapping == [f.name for f in importer.template_columns("action_item")]
+            assert mapping == [f.name for f in sheets.template_columns("action_item")]
             assert sheet.rows == []
     wb = load_workbook(tmp_path / "t-zh.xlsx")
     assert wb.sheetnames[1] == "说明"
@@ -622,17 +622,17 @@ def test_cli_import_exits_non_zero_when_anything_is_rejected(world, db, tmp_path
 
 
 def test_parse_rows():
-    assert importer.parse_rows("5, 7-9，12") == {5, 7, 8, 9, 12}
+    assert sheets.parse_rows("5, 7-9，12") == {5, 7, 8, 9, 12}
     with pytest.raises(ValueError):
-        importer.parse_rows("5-x")
+        sheets.parse_rows("5-x")
 
 
 def test_looks_like_formula():
     for text in ("=1+1", "＝SUM(A1)", "@SUM(1+1)", "+cmd|' /C calc'!A0", "-HYPERLINK(x)"):
-        assert importer.looks_like_formula(text), text
+        assert sheets.looks_like_formula(text), text
     for text in ("+86 10 1234 5678", "-- note", "@dealer_x", "-12.5", "a=b", ""):
-        assert not importer.looks_like_formula(text), text
-    assert importer.unprotect("'=1+1") == "=1+1" and importer.unprotect("'quoted") == "'quoted"
+        assert not sheets.looks_like_formula(text), text
+    assert sheets.unprotect("'=1+1") == "=1+1" and sheets.unprotect("'quoted") == "'quoted"
 
 
 def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(db, tmp_path):

@@ -70,7 +70,7 @@ def export_columns(rt: RecordType) -> list[str]:
 
 
 def header_row(rt: RecordType, headers: str = "en") -> list[str]:
-    names = _file_columns(rt)
+    names = file_columns(rt)
     if headers == "en":
         return names
     out = []
@@ -82,7 +82,7 @@ def header_row(rt: RecordType, headers: str = "en") -> list[str]:
     return out
 
 
-def _file_columns(rt: RecordType) -> list[str]:
+def file_columns(rt: RecordType) -> list[str]:
     lead = _leading(rt)
     return [*lead, RELEASABLE_COLUMN, *export_columns(rt)[len(lead) :]]
 
@@ -105,7 +105,7 @@ def format_value(f: FieldDef, value: Any, *, values: str = "keys", lang: str = "
 def row_formatter(rt: RecordType, values: str = "keys", lang: str = "en"):
     """A function turning a list Row into the file's cells (the plan is worked out once)."""
     plan: list[tuple[str, FieldDef | None, bool]] = []
-    for name in _file_columns(rt):
+    for name in file_columns(rt):
         if name == RELEASABLE_COLUMN:
             plan.append((name, None, False))
         else:

@@ -30,8 +30,8 @@ from workinggroup_app.exchange.sheets.csv_export import (
     HEADER_STYLES,
     RELEASABLE_COLUMN,
     VALUE_STYLES,
-    _file_columns,
     export_columns,
+    file_columns,
     header_row,
     iter_rows,
     record_export,
@@ -164,7 +164,7 @@ def export_xlsx(
     spec = spec.with_(record_type=rt.key, audience=audience)
     lang = "zh" if headers == "zh" else "en"
     columns = [*export_columns(rt), "releasability"]
-    names = _file_columns(rt)
+    names = file_columns(rt)
 
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
