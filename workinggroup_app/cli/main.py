@@ -385,7 +385,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from workinggroup_app.audit import trail
-    from workinggroup_app.exchange.sheets.csv_export import snapshot_session
+    from workinggroup_app.storage.snapshot import snapshot_session
 
     db = _open(args, must_exist=True)
     try:

@@ -14,12 +14,8 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.fields import RECORD_TYPES, record_type
 from workinggroup_app.domain.permissions import ROLES, Actor, allowed
-from workinggroup_app.exchange.sheets.csv_export import (
-    export_columns,
-    export_csv,
-    header_row,
-    neutralise,
-)
+from workinggroup_app.exchange.sheets.csv_export import export_csv, neutralise
+from workinggroup_app.exchange.sheets.export import export_columns, header_row
 from workinggroup_app.read.lists import ListSpec
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,24 +23,18 @@ from typing import Any
 
 from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
-from workinggroup_app.domain.permissions import SYSTEM, Actor, require
-from workinggroup_app.exchange.sheets.csv_export import (
+from workinggroup_app.domain.permissions import SYSTEM, Actor
+from workinggroup_app.exchange.sheets.export import (
     BATCH,
-    HEADER_STYLES,
+    FORMULA_START,
     RELEASABLE_COLUMN,
-    VALUE_STYLES,
-    export_columns,
     file_columns,
-    header_row,
-    iter_rows,
-    record_export,
-    snapshot_session,
+    write_list,
 )
 from workinggroup_app.read import lists
 from workinggroup_app.storage.database import Database
 
 EXCEL_MAX_CELL = 32_767  # characters in one cell; longer text makes Excel repair the file
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def _illegal() -> Any:
@@ -52,7 +45,7 @@ def _illegal() -> Any:
 
 def needs_protection(text: str) -> bool:
     """Would a spreadsheet read this text as the start of a formula?"""
-    return text.startswith(_FORMULA_START)
+    return text.startswith(FORMULA_START)
 
 
 def _text(value: str) -> str:
@@ -134,6 +127,43 @@ def _row(w: _Writer, rt: RecordType, names: list[str], row: lists.Row, values: s
     return out
 
 
+class XlsxSheet:
+    """Rows as typed cells of one streamed worksheet."""
+
+    name = "xlsx"
+
+    def __init__(self, rt: RecordType, values: str, lang: str) -> None:
+        self.rt, self.values, self.lang = rt, values, lang
+        self.names = file_columns(rt)
+        self.ws: Any = None
+
+    def begin(self, path: Path, rt: RecordType, headers: list[str]) -> None:
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        self.path = path
+        self.wb = Workbook(write_only=True)
+        ws = self.ws = self.wb.create_sheet(
+            vocabulary.word("record_type_plural", rt.key, self.lang)[:31]
+        )
+        ws.freeze_panes = "A2"
+        for i, name in enumerate(self.names):
+            width = 12 if name == RELEASABLE_COLUMN else rt.field(name).width / 7
+            ws.column_dimensions[get_column_letter(i + 1)].width = max(10, min(60, width))
+        self.w = _Writer(ws)
+        ws.append(self.w.header(headers))
+
+    def write(self, rows: list[lists.Row]) -> None:
+        for r in rows:
+            self.ws.append(_row(self.w, self.rt, self.names, r, self.values, self.lang))
+
+    def finish(self) -> None:
+        self.wb.save(str(self.path))
+
+    def abandon(self) -> None:
+        _discard(self.ws)
+
+
 def export_xlsx(
     db: Database,
     spec: lists.ListSpec,
@@ -147,56 +177,19 @@ def export_xlsx(
     batch: int = BATCH,
 ) -> int:
     """Write the records of ``spec`` to ``path`` as an XLSX workbook; returns the row count.
-
-    Same arguments and columns as ``csv_export.export_csv``. ``progress(done, total)`` is
-    called after each batch; an exception it raises (a cancel) leaves no file behind.
-    """
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    rt = spec.rt
-    releasability.check_audience(audience)
-    if headers not in HEADER_STYLES:
-        raise ValueError(f"headers must be one of {', '.join(HEADER_STYLES)}, not {headers!r}")
-    if values not in VALUE_STYLES:
-        raise ValueError(f"values must be one of {', '.join(VALUE_STYLES)}, not {values!r}")
-    require(actor, "export_bilateral" if audience == "bilateral" else "export", rt.key)
-    spec = spec.with_(record_type=rt.key, audience=audience)
-    lang = "zh" if headers == "zh" else "en"
-    columns = [*export_columns(rt), "releasability"]
-    names = file_columns(rt)
-
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    written = 0
-    ws = None
-    try:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(vocabulary.word("record_type_plural", rt.key, lang)[:31])
-        ws.freeze_panes = "A2"
-        for i, name in enumerate(names):
-            width = 12 if name == RELEASABLE_COLUMN else rt.field(name).width / 7
-            ws.column_dimensions[get_column_letter(i + 1)].width = max(10, min(60, width))
-        w = _Writer(ws)
-        ws.append(w.header(header_row(rt, headers)))
-        with snapshot_session(db) as session:
-            for total, rows in iter_rows(session, spec, columns=columns, batch=batch):
-                for r in rows:
-                    ws.append(_row(w, rt, names, r, values, lang))
-                written += len(rows)
-                if progress is not None:
-                    progress(written, total)
-        wb.save(str(tmp))
-        record_export(db, actor, rt, spec, target, written, fmt="xlsx", audience=audience)
-        os.replace(tmp, target)
-    except BaseException:
-        _discard(ws)
-        tmp.unlink(missing_ok=True)
-        raise
-    return written
+    Same arguments and columns as the CSV export (see ``export.write_list``)."""
+    return write_list(
+        db,
+        spec,
+        path,
+        XlsxSheet,
+        headers=headers,
+        audience=audience,
+        actor=actor,
+        values=values,
+        progress=progress,
+        batch=batch,
+    )
 
 
 def _discard(ws: Any) -> None:
