@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from workinggroup_app import demo
-from workinggroup_app.demo import data as demo_data
+from workinggroup_app.demo.catalogue import load
 from workinggroup_app.domain import models
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.domain.validators import validate_cas, validate_uscc
@@ -22,6 +22,8 @@ from workinggroup_app.storage.search_index import body_for
 
 TODAY = date(2026, 3, 1)
 RECORD_MODELS = models.MODELS
+
+demo_data = load()
 
 
 def _seed(database, **kw):

@@ -33,13 +33,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from workinggroup_app.demo import data as D
+from workinggroup_app.demo.catalogue import load, number_zh
 from workinggroup_app.domain.fields import LONGTEXT, TEXT, record_type
 from workinggroup_app.domain.validators import USCC_ALPHABET, uscc_check_char
 from workinggroup_app.domain.vocabulary import word
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
 
+D = load()  # the demo's records, from resources/demo
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
@@ -926,7 +927,7 @@ class _Seeder:
                 place = D.PLENARY_PLACES[plenaries % 2]
                 n_en = D.ORDINALS_EN[plenaries - 1] if plenaries <= 12 else f"{plenaries}th"
                 title_en = f"US-China Counternarcotics Working Group, {n_en} plenary meeting"
-                title_zh = f"中美禁毒合作工作组第{D.number_zh(plenaries)}次全体会议"
+                title_zh = f"中美禁毒合作工作组第{number_zh(plenaries)}次全体会议"
                 local = dtime(9, 30)
             elif kind == "technical":
                 place = rng.choice(D.TECHNICAL_PLACES)
