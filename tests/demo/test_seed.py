@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from workinggroup_app import demo
+from workinggroup_app.demo import identifiers, tables, writer
 from workinggroup_app.demo.catalogue import load
 from workinggroup_app.domain import models
 from workinggroup_app.domain.fields import record_type
@@ -85,8 +86,8 @@ def test_same_seed_gives_the_same_data(tmp_path):
 
 
 def test_columns_written_cover_every_column_of_each_table():
-    """The bulk insert names its columns: a new column must be added to demo.COLUMNS."""
-    for table, cols in demo.COLUMNS.items():
+    """The bulk insert names its columns: a new column must be added to tables.COLUMNS."""
+    for table, cols in tables.COLUMNS.items():
         schema_cols = {c.name for c in models.Base.metadata.tables[table].columns}
         assert set(cols) == schema_cols, table
         assert len(cols) == len(set(cols)), table
@@ -104,7 +105,7 @@ def test_credit_codes_and_cas_numbers_are_valid(db):
     for code in codes:
         assert validate_uscc("uscc", code) == code
         assert code.startswith("91")
-        assert demo.org_code_check(code[8:16]) == code[16]
+        assert identifiers.org_code_check(code[8:16]) == code[16]
     assert len(cas) >= 15
     for number in cas:
         assert validate_cas("cas_number", number) == number
@@ -421,15 +422,15 @@ def test_helpers_build_valid_numbers():
     rng = random.Random(1)
     for _ in range(200):
         bits = rng.getrandbits(128)
-        assert demo.uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
-        code = demo.make_uscc(rng, "420103")
+        assert writer.uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+        code = identifiers.make_uscc(rng, "420103")
         assert validate_uscc("uscc", code) == code
-        awb = demo.awb_number(rng, "784")
+        awb = identifiers.awb_number(rng, "784")
         serial = awb.split("-")[1]
         assert int(serial[:7]) % 7 == int(serial[7])
     # the ISO 6346 example: CSQU 305438 3
     fixed = type("Fixed", (), {"randrange": lambda self, a, b: 305438})()
-    assert demo.container_number(fixed, "CSQU") == "CSQU 305438 3"
+    assert identifiers.container_number(fixed, "CSQU") == "CSQU 305438 3"
 
 
 def _journal_mode(path) -> str:
@@ -445,14 +446,14 @@ def _journal_mode(path) -> str:
 def test_large_load_settings_are_restored(db, db_path, monkeypatch):
     monkeypatch.setattr(demo, "LARGE_LOAD", 100)
     seen = []
-    real = demo._sqlite_bulk_settings
+    real = demo.sqlite_bulk_settings
 
     def spy(raw, big):
         restore = real(raw, big)
         seen.append(raw.execute("PRAGMA journal_mode").fetchone()[0])
         return restore
 
-    monkeypatch.setattr(demo, "_sqlite_bulk_settings", spy)
+    monkeypatch.setattr(demo, "sqlite_bulk_settings", spy)
     schema_sql = text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
     with db.session() as s:
         schema_before = s.execute(schema_sql).all()
