@@ -16,6 +16,7 @@ from workinggroup_app.demo.seeder import (
     D,
     SeederBase,
 )
+from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.vocabulary import word
 
 
@@ -170,7 +171,8 @@ class Meetings(SeederBase):
             other = rng.choice([k for k in D.AGENDA_TOPICS if k != loe])
             topics.append(rng.choice(D.AGENDA_TOPICS[other]))
         for t_en, t_zh in topics[: 1 if kind == "video" else 3]:
-            side_en, side_zh = rng.choice((("US", "美方"), ("PRC", "中方")))
+            side_en = rng.choice(("US", "PRC"))  # the side's key is its English short name
+            side_zh = vocabulary.word("side", side_en, "zh")
             items.append(
                 (
                     t_en,
