@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.read import dashboard
+from workinggroup_app.read.dashboard import counting
 from workinggroup_app.read.lists import count_rows
 from workinggroup_app.storage.database import open_database
 
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         def with_counter(fn: Callable[[Any], Any]) -> Callable[[], Any]:
             def go() -> Any:
                 with db.session() as s:
-                    return fn(dashboard._Counter(s, today, audience))
+                    return fn(counting.FigureCounter(s, today, audience))
 
             return go
 
@@ -274,24 +275,24 @@ def main(argv: list[str] | None = None) -> int:
                 lambda c: dashboard.last_meeting(c.session, now, audience)
             ),
             "action items: 1 pass, 3 tiles, 2 charts": with_counter(
-                lambda c: dashboard._action_items(c, day)
+                lambda c: figures.action_item_figures(c, day)
             ),
             "referrals: 1 pass, 2 tiles, pipeline": with_counter(
-                lambda c: dashboard._referrals(c, day)
+                lambda c: figures.referral_figures(c, day)
             ),
             "medians: 2 tiles and the chart by month": with_counter(
-                lambda c: dashboard._medians(c, window)
+                lambda c: figures.response_medians(c, window)
             ),
             "since the last meeting (rest)": with_counter(
                 lambda c: (
-                    dashboard._since(
+                    figures.since_figures(
                         c, dashboard.last_meeting(c.session, now, audience), day, None, None
                     )
                     if day
                     else None
                 )
             ),
-            "my work": with_counter(lambda c: dashboard._mine(c, actor)),
+            "my work": with_counter(lambda c: figures.my_work_figures(c, actor)),
         }
 
     rows: list[tuple[str, float, float, float, str]] = []

@@ -19,7 +19,8 @@ from tests.helpers import World
 from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.read import dashboard
-from workinggroup_app.read.dashboard import Dashboard, Figure
+from workinggroup_app.read.dashboard import counting
+from workinggroup_app.read.dashboard.model import Dashboard, Figure
 from workinggroup_app.read.lists import count_rows, list_rows
 
 TODAY = date(2026, 3, 5)
@@ -511,7 +512,7 @@ def test_us_only_records_change_no_bilateral_figure(world):
 
 def test_a_figure_too_large_to_name_by_ids_says_it_is_not_exact(world, monkeypatch):
     db, _ids = world
-    monkeypatch.setattr(dashboard, "IDS_LIMIT", 3)
+    monkeypatch.setattr(counting, "IDS_LIMIT", 3)  # where the figures are counted
     d = compute(db, "internal")
     mine = d.figure("my_open")
     assert mine.value > 3 and not mine.exact and mine.spec.ids is None

@@ -106,7 +106,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:
-    from workinggroup_app.read.dashboard import overdue_rows
+    from workinggroup_app.read.dashboard.overdue import overdue_rows
 
     today = args.today or date.today()
     db = _open(args)

@@ -34,14 +34,9 @@ from workinggroup_app.audit import trail
 from workinggroup_app.domain import releasability
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.domain.vocabulary import both, pair
-from workinggroup_app.read.dashboard import (
-    Chart,
-    Dashboard,
-    Figure,
-    compute,
-    format_value,
-    washington_date,
-)
+from workinggroup_app.read.dashboard.dates import washington_date
+from workinggroup_app.read.dashboard.figures import compute
+from workinggroup_app.read.dashboard.model import Chart, Dashboard, Figure, format_value
 from workinggroup_app.reports.markup import clean, markup_escape
 
 if TYPE_CHECKING:
