@@ -11,7 +11,7 @@ from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.errors import TransitionError, ValidationError
 from workinggroup_app.domain.fields import RECORD_TYPES
 from workinggroup_app.domain.workflows import WORKFLOWS, mermaid
-from workinggroup_app.read import lists
+from workinggroup_app.read import lists, related
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_referral_lifecycle_fills_its_dates_and_keeps_its_history(world):
     assert ref.response_due == TODAY + timedelta(days=30)
     with world.db.session() as s:
         history = [
-            (h.from_status, h.to_status, h.comment) for h in lists.history(s, "referral", rid)
+            (h.from_status, h.to_status, h.comment) for h in related.history(s, "referral", rid)
         ]
     assert history[0] == (None, "draft", "created")
     assert [h[1] for h in history[1:]] == [*steps, "closed"]

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import pg_database
 from tests.helpers import World
 from workinggroup_app.domain.fields import RECORD_TYPES, record_type
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices, finder, lists
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.storage.database import open_database
 
@@ -378,7 +378,7 @@ def test_chosen_columns_only(data):
 
 def hits(w: World, text: str) -> dict[str, set[int]]:
     with w.db.session() as s:
-        return {k: {h.id for h in v} for k, v in lists.search(s, text, per_type=50).items()}
+        return {k: {h.id for h in v} for k, v in finder.search(s, text, per_type=50).items()}
 
 
 def test_search_finds_by_reference_english_and_chinese_of_any_length(data):
@@ -432,11 +432,11 @@ def test_search_skips_archived_records_and_blank_queries(data):
 def test_the_list_text_filter_and_pickers_use_the_same_words(data):
     w, ids = data
     with w.db.session() as s:
-        opts = lists.options(s, "agency", "gac")
+        opts = choices.options(s, "agency", "gac")
         assert [label for _id, label in opts] == [
             "GACC — General Administration of Customs / 海关总署"
         ]
-        assert lists.link_label(s, "agency", ids["agencies"]["DEA"]).startswith("DEA — ")
+        assert choices.link_label(s, "agency", ids["agencies"]["DEA"]).startswith("DEA — ")
     assert listed(w, ListSpec("entity", text="yuanfeng")) == {ids["entities"][0]}
 
 
@@ -524,11 +524,11 @@ def test_global_search_from_the_newest_records_equals_the_full_match_query(
 
     demo.seed(db, seed=7, today=date(2026, 11, 28))
     needles = ["fentanyl", "芬", "芬太", "芬太尼", "yuanfeng", "REF", "f", "zz", "Shanghai", "上海"]
-    monkeypatch.setattr(lists, "SEARCH_PROBE_ROWS", probe_rows)
+    monkeypatch.setattr(finder, "SEARCH_PROBE_ROWS", probe_rows)
     with db.session() as s:
-        fast = {n: lists.search(s, n) for n in needles}
-    monkeypatch.setattr(lists, "SEARCH_PROBE_ROWS", 0)  # always the full match query
+        fast = {n: finder.search(s, n) for n in needles}
+    monkeypatch.setattr(finder, "SEARCH_PROBE_ROWS", 0)  # always the full match query
     with db.session() as s:
         for needle in needles:
-            assert lists.search(s, needle) == fast[needle], needle
+            assert finder.search(s, needle) == fast[needle], needle
     assert len(fast["芬"]["referral"]) == 10  # common text: a full group of hits

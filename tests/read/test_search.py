@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import World
-from workinggroup_app.read import lists
+from workinggroup_app.read import finder, lists
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def world(any_db):
 
 def found(db, text: str) -> dict[str, set[int]]:
     with db.session() as s:
-        return {k: {h.id for h in hits} for k, hits in lists.search(s, text).items()}
+        return {k: {h.id for h in hits} for k, hits in finder.search(s, text).items()}
 
 
 def listed(db, type_key: str, text: str) -> set[int]:

@@ -14,7 +14,7 @@ from workinggroup_app.domain import models, releasability
 from workinggroup_app.domain.errors import PermissionDenied, StaleEditError, TransitionError
 from workinggroup_app.domain.fields import RECORD_TYPES
 from workinggroup_app.domain.permissions import ROLES, Actor, allowed
-from workinggroup_app.read import lists
+from workinggroup_app.read import finder, lists, related
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.storage.database import open_database
 
@@ -129,7 +129,7 @@ def test_transition_writes_a_status_change_row(any_world):
 
 def _history(w: World, rid: int) -> list[models.StatusChange]:
     with w.db.session() as s:
-        rows = lists.history(s, "case", rid)
+        rows = related.history(s, "case", rid)
         s.expunge_all()
         return rows
 
@@ -148,7 +148,7 @@ def test_archive_hides_from_lists_and_restore_brings_it_back(world):
     assert sorted(listed(include_archived=True)) == [keep, gone]
     with w.db.session() as s:
         assert lists.count_rows(s, ListSpec("case")) == 1
-        assert "case" not in lists.search(s, "Archived")
+        assert "case" not in finder.search(s, "Archived")
     w.svc.restore("case", gone, 2)
     assert sorted(listed()) == [keep, gone]
     assert w.get("case", gone).archived is False

@@ -195,10 +195,10 @@ def wait_ops(ctx: Any) -> None:
 
 
 def stored(db: Any, type_key: str, record_id: int) -> Any:
-    from workinggroup_app.read import lists
+    from workinggroup_app.read import related
 
     with db.session() as s:
-        obj = lists.get(s, type_key, record_id)
+        obj = related.get(s, type_key, record_id)
         s.expunge(obj)
         return obj
 

@@ -50,7 +50,8 @@ from workinggroup_ui.settings import Option, Settings
 
 from workinggroup_app.domain import permissions
 from workinggroup_app.read import dashboard
-from workinggroup_app.read.dashboard import Chart, Dashboard, Figure, Visit
+from workinggroup_app.read.dashboard.model import Chart, Dashboard, Figure
+from workinggroup_app.read.dashboard.overdue import Visit
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext

@@ -27,7 +27,7 @@ from workinggroup_ui.context import AppContext
 from workinggroup_ui.widgets import icons
 
 from workinggroup_app.domain import vocabulary
-from workinggroup_app.read import lists
+from workinggroup_app.read import finder
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class SearchDialog(QDialog):
                 return None  # typed on before it started
             try:
                 with db.session() as s:
-                    return lists.search(s, text, per_type=PER_TYPE)
+                    return finder.search(s, text, per_type=PER_TYPE)
             except Exception:
                 log.exception("search failed for %r", text)
                 return False
@@ -137,7 +137,7 @@ class SearchDialog(QDialog):
 
         self.ctx.ops.run(work, on_success=landed, lane="view")
 
-    def _show(self, text: str, found: dict[str, list[lists.Hit]] | bool) -> None:
+    def _show(self, text: str, found: dict[str, list[finder.Hit]] | bool) -> None:
         self.results.clear()
         self.hit_count = 0
         if isinstance(found, bool):
@@ -179,7 +179,7 @@ class SearchDialog(QDialog):
         else:
             self.summary.setText(self.tr("Nothing found for “%1”").replace("%1", text))
 
-    def _title(self, hit: lists.Hit) -> str:
+    def _title(self, hit: finder.Hit) -> str:
         first, second = (
             (hit.title_zh, hit.title_en) if self.ctx.zh else (hit.title_en, hit.title_zh)
         )

@@ -31,7 +31,7 @@ from workinggroup_ui.widgets.text import format_utc_local, plain_label
 from workinggroup_app.domain import fields, permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import RecordType
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices, related
 
 ROLE_RECORD = Qt.ItemDataRole.UserRole  # (type_key, id) of a related record
 
@@ -55,7 +55,7 @@ class RelatedView(QTreeWidget):
 
     def load(self, session: Session, type_key: str, record_id: int) -> None:
         self.clear()
-        for group in lists.related(session, type_key, record_id):
+        for group in related.related(session, type_key, record_id):
             heading = QTreeWidgetItem(
                 [f"{self.ctx.pick(group.title_en, group.title_zh)} ({len(group.rows)})"]
             )
@@ -129,7 +129,7 @@ class HistoryView(QTreeWidget):
         if rt.workflow is None:
             return
         vocab = rt.workflow.vocabulary
-        for sc in reversed(lists.history(session, rt.key, record_id)):
+        for sc in reversed(related.history(session, rt.key, record_id)):
             utc, local = format_utc_local(sc.changed_at)
             to = vocabulary.word(vocab, sc.to_status, self.ctx.lang)
             change = (
@@ -170,7 +170,7 @@ class AuditView(QTreeWidget):
 
     def load(self, session: Session, rt: RecordType, record_id: int) -> None:
         self.clear()
-        events = lists.audit_events(session, rt.key, record_id)
+        events = related.audit_events(session, rt.key, record_id)
         labels: dict[tuple[str, int], str] = {}
         for ev in reversed(events):
             utc, local = format_utc_local(ev.at)
@@ -227,7 +227,7 @@ class AuditView(QTreeWidget):
         if f is not None and f.target and isinstance(value, int):
             key = (f.target, value)
             if key not in cache:
-                cache[key] = lists.link_label(session, f.target, value) or str(value)
+                cache[key] = choices.link_label(session, f.target, value) or str(value)
             return cache[key]
         if isinstance(value, bool):
             return self.tr("yes") if value else self.tr("no")

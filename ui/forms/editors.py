@@ -402,10 +402,10 @@ class LinkEditor(FieldEditor):
 
     def display(self, value: Any) -> str:
         if isinstance(value, int):
-            from workinggroup_app.read import lists
+            from workinggroup_app.read import choices
 
             with self.ctx.db.session() as s:
-                return lists.link_label(s, self.fdef.target or "", value)
+                return choices.link_label(s, self.fdef.target or "", value)
         return NONE_TEXT if value in (None, "") else str(value)
 
     def focus_chain(self) -> list[QWidget]:

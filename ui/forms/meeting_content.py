@@ -37,7 +37,7 @@ from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import ValidationError
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices, related
 from workinggroup_app.read.record import RecordData
 
 # (CHILDREN key, keyword of services.save_meeting_content, shown columns, columns kept as
@@ -388,7 +388,7 @@ class MeetingContentEditor(QWidget):
         layout.addWidget(scroll)
 
     def load(self, session: Session, meeting_id: int | None) -> None:
-        meeting = lists.get(session, "meeting", meeting_id) if meeting_id is not None else None
+        meeting = related.get(session, "meeting", meeting_id) if meeting_id is not None else None
         for key, table in self.sections.items():
             rows = []
             for child in getattr(meeting, key, []) if meeting is not None else []:
@@ -397,7 +397,7 @@ class MeetingContentEditor(QWidget):
                     value = getattr(child, name, None)
                     kind, target = table.kinds[name]
                     if kind == "link" and isinstance(value, int):
-                        value = (value, lists.link_label(session, target, value))
+                        value = (value, choices.link_label(session, target, value))
                     values[name] = value
                 rows.append(values)
             table.set_rows(rows, baseline=True)

@@ -31,7 +31,7 @@ from workinggroup_ui.context import AppContext
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.fields import CHOICE, FieldDef, record_type
 from workinggroup_app.domain.validators import has_han
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices, lists
 from workinggroup_app.read.lists import ListSpec
 
 DEBOUNCE_MS = 150
@@ -312,7 +312,7 @@ class FilterBar(QWidget):
         self.agency.clear()
         self.agency.addItem(self.tr("Any agency"), None)
         with self.ctx.db.session() as s:
-            for agency_id, label in lists.options(s, "agency", "", limit=500):
+            for agency_id, label in choices.options(s, "agency", "", limit=500):
                 self.agency.addItem(label, agency_id)
         index = self.agency.findData(current) if current is not None else 0
         self.agency.setCurrentIndex(max(index, 0))

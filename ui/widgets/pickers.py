@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from workinggroup_ui.context import AppContext
 
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices
 
 OPTION_LIMIT = 20
 DEBOUNCE_MS = 150
@@ -96,7 +96,7 @@ class LinkPicker(QWidget):
         if isinstance(value, int):
             if label is None:
                 with self.ctx.db.session() as s:
-                    label = lists.link_label(s, self.target, value)
+                    label = choices.link_label(s, self.target, value)
             self._id, self._label = value, label or str(value)
             text = self._label
         else:
@@ -126,7 +126,7 @@ class LinkPicker(QWidget):
         """Ask the database for the options matching the current text."""
         self._timer.stop()
         with self.ctx.db.session() as s:
-            self._options = lists.options(s, self.target, self.edit.text(), OPTION_LIMIT)
+            self._options = choices.options(s, self.target, self.edit.text(), OPTION_LIMIT)
         self._model.setStringList([label for _id, label in self._options])
         return self._options
 
@@ -235,7 +235,7 @@ class LinksEditor(QWidget):
         if missing:
             with self.ctx.db.session() as s:
                 for record_id in missing:
-                    self._labels[record_id] = lists.link_label(s, self.target, record_id)
+                    self._labels[record_id] = choices.link_label(s, self.target, record_id)
         for v in value:
             record_id, label = (v, self._labels.get(v, str(v))) if isinstance(v, int) else v
             self._labels[record_id] = label

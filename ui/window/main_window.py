@@ -569,12 +569,12 @@ class MainWindow(QMainWindow):
         return self._add_tab(view, title)
 
     def _initial_title(self, type_key: str, record_id: int) -> str:
-        from workinggroup_app.read import lists
+        from workinggroup_app.read import related
 
         assert self.ctx is not None
         try:
             with self.ctx.db.session() as s:
-                obj = lists.get(s, type_key, record_id)
+                obj = related.get(s, type_key, record_id)
                 return obj.reference if obj is not None else str(record_id)
         except Exception:
             log.exception("reading the reference of %s %s", type_key, record_id)

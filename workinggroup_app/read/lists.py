@@ -10,33 +10,23 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    column,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    table,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workinggroup_app.domain import models, releasability
 from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, record_type
+from workinggroup_app.read.text_filter import (
+    not_indexed,
+    probe_safe,
+    text_filter,
+    text_probe,
+)
 
 MAX_LIMIT = 5000
 
 
 def _today() -> date:
     return date.today()
-
-
-# --- derived states: computed in SQL, never stored ------------------------------------------
 
 
 def overdue_clause(model: Any, today: date, status: Any = None) -> ColumnElement[bool]:
@@ -65,9 +55,6 @@ DERIVED: dict[str, tuple[str, Any]] = {
 def flag_name(type_key: str) -> str | None:
     d = DERIVED.get(type_key)
     return d[0] if d else None
-
-
-# --- list specification ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -112,79 +99,6 @@ class Row:
     archived: bool = False
 
 
-def _fts_query(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-# The FTS5 index the migrations create on SQLite (not a mapped model).
-_FTS = table("search_fts", column("rowid"), column("search_fts"))
-
-
-def _not_indexed(column: Any) -> Any:
-    """``column``'s value as an expression SQLite's planner cannot serve from an index: it
-    then picks the index of another condition (same value: ``column || ''``)."""
-    return column + ""
-
-
-def _fts_select(query: str) -> Select[Any]:
-    return select(_FTS.c.rowid).where(_FTS.c.search_fts.op("MATCH")(query))
-
-
-def text_filter(session: Session, rt: RecordType, text: str) -> ColumnElement[bool]:
-    needle = text.strip()
-    if not needle:
-        return true()
-    st = models.SearchText
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite" and len(needle) >= 3:
-        # Start from the index's matches and look each up by id: compared as an expression,
-        # record_type keeps SQLite from walking every search row of the type instead (at 1M
-        # items 5 ms instead of 100 ms for a rare text, 0.3 s instead of 4 s for a common one).
-        sub = select(st.record_id).where(
-            st.id.in_(_fts_select(_fts_query(needle))),
-            _not_indexed(st.record_type) == rt.key,
-        )
-    elif dialect == "sqlite":
-        sub = select(st.record_id).where(
-            st.record_type == rt.key, func.instr(func.lower(st.body), needle.lower()) > 0
-        )
-    else:
-        sub = select(st.record_id).where(
-            st.record_type == rt.key, st.body.ilike(f"%{_like_escape(needle)}%", escape="\\")
-        )
-    return rt.model.id.in_(sub)
-
-
-# How many rows, in list order, a text filter checks one by one (see ``_probe_page``): a
-# first glance, then at most PROBE_ROWS.
-FIRST_PROBE_ROWS = 1_000
-PROBE_ROWS = 20_000
-
-
-def _probe_safe(needle: str) -> bool:
-    """Whether ``instr(lower(body), lower(needle))`` matches exactly what the FTS5 trigram
-    index matches: true for ASCII and for uncased text (Chinese); SQLite's lower() folds
-    ASCII only, while the trigram index folds all of Unicode."""
-    return all(c.isascii() or c.lower() == c.upper() for c in needle)
-
-
-def _text_probe(rt: RecordType, needle: str, dialect: str = "sqlite") -> ColumnElement[bool]:
-    """The text filter as a per-row check: cheap when walking rows in list order. On
-    PostgreSQL the same ILIKE the filter uses, so both give exactly the same rows."""
-    st = models.SearchText
-    q = select(st.id).where(st.record_type == rt.key, st.record_id == rt.model.id)
-    if dialect == "sqlite":
-        return q.where(func.instr(func.lower(st.body), needle.lower()) > 0).exists()
-    # OFFSET 0 keeps PostgreSQL from turning the check into a join with every matching
-    # search row (for "芬" a scan of them all): it stays one lookup per listed row
-    like = f"%{_like_escape(needle)}%"
-    return q.where(st.body.ilike(like, escape="\\")).offset(0).exists()
-
-
 def where_clauses(
     session: Session, spec: ListSpec, *, page: bool = False
 ) -> list[ColumnElement[bool]]:
@@ -202,7 +116,7 @@ def where_clauses(
         and spec.sort not in ("status",)
         and session.get_bind().dialect.name == "sqlite"
     ):
-        status_expr = _not_indexed(m.status)
+        status_expr = not_indexed(m.status)
     if not spec.include_archived:
         out.append(m.archived.is_(False))
     if spec.text.strip():
@@ -256,9 +170,6 @@ def where_clauses(
     if spec.audience != "internal":
         out.append(releasability.visible_clause(spec.audience, rt.key, m))
     return out
-
-
-# --- columns ---------------------------------------------------------------------------------
 
 
 def _link_label_column(rt: RecordType, name: str) -> tuple[Any, Any]:
@@ -450,6 +361,12 @@ def _deep_window(
     return session.execute(q.where(m.id.in_(ids))).all() if ids else []
 
 
+# How many rows, in list order, a text filter checks one by one (see ``_probe_page``): a
+# first glance, then at most PROBE_ROWS.
+FIRST_PROBE_ROWS = 1_000
+PROBE_ROWS = 20_000
+
+
 def _probe_page(
     session: Session, spec: ListSpec, offset: int, limit: int, columns: list[str] | None
 ) -> list[Row] | None:
@@ -470,7 +387,7 @@ def _probe_page(
     dialect = session.get_bind().dialect.name
     if (
         not needle
-        or (dialect == "sqlite" and len(needle) >= 3 and not _probe_safe(needle))
+        or (dialect == "sqlite" and len(needle) >= 3 and not probe_safe(needle))
         or offset + limit > PROBE_ROWS // 10
         or limit == 0
     ):
@@ -482,7 +399,7 @@ def _probe_page(
     first = segments[0]
     ids = first.with_only_columns(m.id)
     wanted = offset + limit
-    probe = _text_probe(rt, needle, dialect)
+    probe = text_probe(rt, needle, dialect)
     glance = ids.where(m.id.in_(ids.limit(FIRST_PROBE_ROWS)), probe)
     hits = list(session.execute(glance).scalars())
     if len(hits) >= wanted:
@@ -511,318 +428,3 @@ def count_rows(session: Session, spec: ListSpec) -> int:
     rt = spec.rt
     q = select(func.count()).select_from(rt.model).where(*where_clauses(session, spec))
     return session.execute(q).scalar_one()
-
-
-# --- details -----------------------------------------------------------------------------------
-
-
-def get(session: Session, type_key: str, record_id: int) -> Any:
-    rt = record_type(type_key)
-    return session.get(rt.model, record_id)
-
-
-def history(session: Session, type_key: str, record_id: int) -> list[models.StatusChange]:
-    sc = models.StatusChange
-    return list(
-        session.execute(
-            select(sc)
-            .where(sc.record_type == type_key, sc.record_id == record_id)
-            .order_by(sc.changed_at, sc.id)
-        ).scalars()
-    )
-
-
-def audit_events(session: Session, type_key: str, record_id: int) -> list[models.AuditEvent]:
-    ae = models.AuditEvent
-    return list(
-        session.execute(
-            select(ae).where(ae.record_type == type_key, ae.record_id == record_id).order_by(ae.id)
-        ).scalars()
-    )
-
-
-@dataclass
-class Related:
-    """Records linked to one record, grouped under a heading (a record type key)."""
-
-    record_type: str
-    title_en: str
-    title_zh: str
-    rows: list[tuple[int, str, str, str, str | None]]  # id, reference, title_en, title_zh, status
-
-
-def related(session: Session, type_key: str, record_id: int, limit: int = 200) -> list[Related]:
-    """A record's related items: a case's referrals, action items, entities; and so on."""
-    m = models
-    out: list[Related] = []
-
-    def add(key: str, en: str, zh: str, model: Any, cond: ColumnElement[bool]) -> None:
-        status = model.status if hasattr(model, "status") else literal(None)
-        rows = session.execute(
-            select(model.id, model.reference, model.title_en, model.title_zh, status)
-            .where(cond, model.archived.is_(False))
-            .order_by(model.id.desc())
-            .limit(limit)
-        ).all()
-        out.append(Related(key, en, zh, [tuple(r) for r in rows]))  # type: ignore[misc]
-
-    def via(table: Any, own: str, other: str, model: Any) -> ColumnElement[bool]:
-        return model.id.in_(
-            select(getattr(table.c, other)).where(getattr(table.c, own) == record_id)
-        )
-
-    if type_key == "case":
-        add("referral", "Referrals", "线索移交", m.Referral, m.Referral.case_id == record_id)
-        add(
-            "action_item",
-            "Action items",
-            "行动事项",
-            m.ActionItem,
-            m.ActionItem.origin_case_id == record_id,
-        )
-        add(
-            "entity",
-            "Entities",
-            "涉及实体",
-            m.Entity,
-            via(m.case_entity, "case_id", "entity_id", m.Entity),
-        )
-        add(
-            "substance",
-            "Substances",
-            "涉及物质",
-            m.Substance,
-            via(m.case_substance, "case_id", "substance_id", m.Substance),
-        )
-        add(
-            "meeting",
-            "Discussed at meetings",
-            "讨论该案件的会议",
-            m.Meeting,
-            via(m.meeting_case, "case_id", "meeting_id", m.Meeting),
-        )
-    elif type_key == "referral":
-        ref = session.get(m.Referral, record_id)
-        add("case", "Case", "所属案件", m.Case, m.Case.id == (ref.case_id if ref else None))
-        add(
-            "action_item",
-            "Action items",
-            "行动事项",
-            m.ActionItem,
-            m.ActionItem.origin_referral_id == record_id,
-        )
-        add(
-            "entity",
-            "Subject entities",
-            "涉及实体",
-            m.Entity,
-            via(m.referral_entity, "referral_id", "entity_id", m.Entity),
-        )
-        add(
-            "substance",
-            "Substances",
-            "涉及物质",
-            m.Substance,
-            via(m.referral_substance, "referral_id", "substance_id", m.Substance),
-        )
-        add(
-            "meeting",
-            "Discussed at meetings",
-            "讨论该线索的会议",
-            m.Meeting,
-            via(m.meeting_referral, "referral_id", "meeting_id", m.Meeting),
-        )
-    elif type_key == "meeting":
-        add(
-            "referral",
-            "Referrals discussed",
-            "讨论的线索",
-            m.Referral,
-            via(m.meeting_referral, "meeting_id", "referral_id", m.Referral),
-        )
-        add(
-            "case",
-            "Cases discussed",
-            "讨论的案件",
-            m.Case,
-            via(m.meeting_case, "meeting_id", "case_id", m.Case),
-        )
-        add(
-            "action_item",
-            "Action items agreed",
-            "商定的行动事项",
-            m.ActionItem,
-            m.ActionItem.origin_meeting_id == record_id,
-        )
-    elif type_key == "action_item":
-        ai = session.get(m.ActionItem, record_id)
-        if ai is not None:
-            add(
-                "meeting",
-                "From meeting",
-                "来源会议",
-                m.Meeting,
-                m.Meeting.id == ai.origin_meeting_id,
-            )
-            add("case", "From case", "来源案件", m.Case, m.Case.id == ai.origin_case_id)
-            add(
-                "referral",
-                "From referral",
-                "来源线索",
-                m.Referral,
-                m.Referral.id == ai.origin_referral_id,
-            )
-    elif type_key == "entity":
-        add("case", "Cases", "案件", m.Case, via(m.case_entity, "entity_id", "case_id", m.Case))
-        add(
-            "referral",
-            "Referrals",
-            "线索移交",
-            m.Referral,
-            via(m.referral_entity, "entity_id", "referral_id", m.Referral),
-        )
-    elif type_key == "substance":
-        add(
-            "case",
-            "Cases",
-            "案件",
-            m.Case,
-            via(m.case_substance, "substance_id", "case_id", m.Case),
-        )
-        add(
-            "referral",
-            "Referrals",
-            "线索移交",
-            m.Referral,
-            via(m.referral_substance, "substance_id", "referral_id", m.Referral),
-        )
-    elif type_key == "agency":
-        add("contact", "Contacts", "联系人", m.Contact, m.Contact.agency_id == record_id)
-        add(
-            "referral",
-            "Referrals sent",
-            "发送的线索",
-            m.Referral,
-            m.Referral.sending_agency_id == record_id,
-        )
-        add(
-            "action_item",
-            "Action items owned",
-            "负责的行动事项",
-            m.ActionItem,
-            m.ActionItem.owner_agency_id == record_id,
-        )
-    return [r for r in out if r.rows]
-
-
-# --- search and pickers ---------------------------------------------------------------------------
-
-
-@dataclass
-class Hit:
-    record_type: str
-    id: int
-    reference: str
-    title_en: str
-    title_zh: str
-
-
-def search(session: Session, text: str, per_type: int = 10) -> dict[str, list[Hit]]:
-    """Global search across every record type, grouped by type (English, Chinese, pinyin)."""
-    needle = text.strip()
-    out: dict[str, list[Hit]] = {}
-    if not needle:
-        return out
-    from workinggroup_app.domain.fields import RECORD_TYPES
-
-    for key, rt in RECORD_TYPES.items():
-        m = rt.model
-        ids = _newest_hits(session, rt, needle, per_type)
-        if ids is None:  # not settled by the newest rows: the full match query
-            query = select(m.id, m.reference, m.title_en, m.title_zh).where(
-                text_filter(session, rt, needle), m.archived.is_(False)
-            )
-        else:
-            query = select(m.id, m.reference, m.title_en, m.title_zh).where(m.id.in_(ids))
-        rows = session.execute(query.order_by(m.id.desc()).limit(per_type)).all()
-        if rows:
-            out[key] = [Hit(key, r.id, r.reference, r.title_en, r.title_zh) for r in rows]
-    return out
-
-
-# How many of a type's newest records global search checks one by one (it wants ~10 hits).
-SEARCH_PROBE_ROWS = 2_000
-
-
-def _newest_hits(session: Session, rt: RecordType, needle: str, limit: int) -> list[int] | None:
-    """The ``limit`` newest matching records, found by checking the newest
-    ``SEARCH_PROBE_ROWS`` records one by one with the list filter's own per-row test
-    (SQLite). A common text ("fentanyl", "芬") is settled within a few rows, where the full
-    match set would hold hundreds of thousands; None when the newest rows do not settle it
-    (a rare text), and the caller's FTS query is the fast one."""
-    if (
-        SEARCH_PROBE_ROWS <= 0
-        or session.get_bind().dialect.name != "sqlite"
-        or (len(needle) >= 3 and not _probe_safe(needle))
-    ):
-        return None
-    m = rt.model
-    floor = session.execute(
-        select(m.id).order_by(m.id.desc()).offset(SEARCH_PROBE_ROWS).limit(1)
-    ).scalar()
-    probe = (
-        select(m.id)
-        .where(m.archived.is_(False), _text_probe(rt, needle))
-        .order_by(m.id.desc())
-        .limit(limit)
-    )
-    if floor is not None:
-        probe = probe.where(m.id > floor)
-    ids = list(session.execute(probe).scalars())
-    if len(ids) < limit and floor is not None:
-        return None  # older records may hold more hits
-    return ids
-
-
-def options(
-    session: Session, type_key: str, text: str = "", limit: int = 50
-) -> list[tuple[int, str]]:
-    """Choices for a type-ahead picker: (id, label), labels as ``link_label`` makes them."""
-    rt = record_type(type_key)
-    m = rt.model
-    q = select(m).where(m.archived.is_(False))
-    needle = text.strip()
-    if needle:
-        like = f"%{_like_escape(needle)}%"
-        conds = [
-            m.reference.ilike(like, escape="\\"),
-            m.title_en.ilike(like, escape="\\"),
-            m.title_zh.like(like, escape="\\"),
-        ]
-        if type_key == "agency":
-            conds.append(models.Agency.abbreviation.ilike(like, escape="\\"))
-        q = q.where(or_(*conds))
-    order = models.Agency.abbreviation if type_key == "agency" else m.id.desc()
-    return [
-        (obj.id, _label(type_key, obj))
-        for obj in session.execute(q.order_by(order).limit(limit)).scalars()
-    ]
-
-
-def _label(type_key: str, obj: Any) -> str:
-    zh = f" / {obj.title_zh}" if obj.title_zh else ""
-    if type_key == "agency":
-        return f"{obj.abbreviation} — {obj.title_en}{zh}"
-    return f"{obj.reference}  {obj.title_en}{zh}"
-
-
-def link_label(session: Session, type_key: str, record_id: int | None) -> str:
-    if record_id is None:
-        return ""
-    obj = session.get(record_type(type_key).model, record_id)
-    return "" if obj is None else _label(type_key, obj)
-
-
-def visible_for(audience: str, type_key: str) -> ColumnElement[bool]:
-    rt = record_type(type_key)
-    return releasability.visible_clause(audience, rt.key, rt.model)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain.fields import LINKS, RecordType
-from workinggroup_app.read import lists
+from workinggroup_app.read import choices, lists, related
 
 
 @dataclass
@@ -37,7 +37,7 @@ def read_record(session: Session, rt: RecordType, record_id: int) -> RecordData 
     it links to, whether it is flagged (overdue, awaiting a response) and the status changes
     its workflow allows now; None when it does not exist."""
     type_key = rt.key
-    obj = lists.get(session, type_key, record_id)
+    obj = related.get(session, type_key, record_id)
     if obj is None:
         return None
     values: dict[str, Any] = {}
@@ -45,14 +45,14 @@ def read_record(session: Session, rt: RecordType, record_id: int) -> RecordData 
     for f in rt.fields:
         if f.kind == LINKS:
             values[f.name] = [
-                (o.id, lists.link_label(session, f.target or "", o.id))
+                (o.id, choices.link_label(session, f.target or "", o.id))
                 for o in getattr(obj, f.name)
             ]
             continue
         value = getattr(obj, f.name, None)
         values[f.name] = value
         if f.target and isinstance(value, int):
-            labels[f.name] = lists.link_label(session, f.target, value)
+            labels[f.name] = choices.link_label(session, f.target, value)
     flagged = False
     if lists.flag_name(type_key):
         rows = lists.list_rows(

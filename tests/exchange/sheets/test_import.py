@@ -23,7 +23,7 @@ from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.exchange import sheets
 from workinggroup_app.exchange.sheets.csv_export import export_csv
 from workinggroup_app.exchange.sheets.xlsx_export import export_xlsx
-from workinggroup_app.read import lists
+from workinggroup_app.read import finder, related
 from workinggroup_app.read.lists import ListSpec
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import open_database
@@ -242,12 +242,12 @@ def test_chinese_headers_and_words_import_with_history_search_and_audit(world, d
             select(models.Referral).where(models.Referral.counterpart_ref == "PRC-2")
         ).scalar_one()
         assert press.status == "draft" and press.releasability == "us_only"
-        history = lists.history(s, "referral", npp.id)
+        history = related.history(s, "referral", npp.id)
         assert [(h.from_status, h.to_status) for h in history] == [(None, "sent")]
         assert "线索.csv" in history[0].comment
-        hits = lists.search(s, "网上销售")
+        hits = finder.search(s, "网上销售")
         assert [h.reference for h in hits["referral"]] == [npp.reference]
-        events = lists.audit_events(s, "referral", npp.id)
+        events = related.audit_events(s, "referral", npp.id)
         assert [e.action for e in events] == ["import"]
         assert "PRC-1" in events[0].changes
     assert world.audit_count() == audit_before + 2
@@ -255,8 +255,8 @@ def test_chinese_headers_and_words_import_with_history_search_and_audit(world, d
     # the search index keeps working for records created after a bulk import
     later = world.make("referral", title_en="Created after the import", title_zh="导入之后")
     with db.session() as s:
-        assert [h.id for h in lists.search(s, "导入之后")["referral"]] == [later]
-        assert [h.id for h in lists.search(s, "网上销售")["referral"]] == [npp.id]
+        assert [h.id for h in finder.search(s, "导入之后")["referral"]] == [later]
+        assert [h.id for h in finder.search(s, "网上销售")["referral"]] == [npp.id]
 
 
 def test_given_references_move_the_counter_past_them(world, db, tmp_path):
@@ -399,9 +399,9 @@ def test_the_import_after_its_dry_run_checks_each_row_once(world, db, tmp_path, 
         ).scalar_one()
         assert (got.title_en, got.sending_agency.abbreviation) == ("Lead 1199", "DEA")
         assert got.sent_on.isoformat() == "2026-01-05" and got.reference == "REF-2026-1199"
-        assert [h.to_status for h in lists.history(s, "referral", got.id)] == ["draft"]
-        assert [e.action for e in lists.audit_events(s, "referral", got.id)] == ["import"]
-        assert [h.id for h in lists.search(s, "线索 1199")["referral"]] == [got.id]
+        assert [h.to_status for h in related.history(s, "referral", got.id)] == ["draft"]
+        assert [e.action for e in related.audit_events(s, "referral", got.id)] == ["import"]
+        assert [h.id for h in finder.search(s, "线索 1199")["referral"]] == [got.id]
     assert counts(world)[0] == before[0] + 1199
     assert world.verify().ok
 
@@ -652,5 +652,5 @@ def test_import_on_sqlite_and_postgresql_keeps_the_audit_chain_and_search(db, tm
     w.make("referral", title_en="After the import")  # the ordinary path appends after it
     assert w.verify().ok and w.verify().checked == w.audit_count()
     with db.session() as s:
-        hits = lists.search(s, "走私线索17", per_type=50)["referral"]
+        hits = finder.search(s, "走私线索17", per_type=50)["referral"]
     assert [h.title_en for h in hits] == ["Lead 17"]

@@ -24,7 +24,7 @@ from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.exchange import sync
 from workinggroup_app.exchange.sync.protocol import PackageRefused
-from workinggroup_app.read import lists
+from workinggroup_app.read import finder
 from workinggroup_app.storage.database import open_database
 
 
@@ -456,7 +456,7 @@ def test_taking_theirs_applies_their_version(us, prc, tmp_path):
     sync.resolve_conflict(us.db, conflict.id, "theirs")
     assert us.world.get("referral", ids["referral"]).title_zh == "中方改"
     with us.db.session() as s:  # and search finds it by its new title
-        assert [h.id for h in lists.search(s, "中方改")["referral"]] == [ids["referral"]]
+        assert [h.id for h in finder.search(s, "中方改")["referral"]] == [ids["referral"]]
     assert sync.open_conflicts(us.db) == []
     assert us.world.verify().ok
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from workinggroup_app.read import lists
+from workinggroup_app.read import related
 
 try:  # tests/ui is a plain folder today; a package if __init__.py files are added
     from conftest_record import (  # type: ignore[import-not-found]
@@ -52,7 +52,7 @@ def choose(combo, key) -> None:
 
 def content(db, meeting_id):
     with db.session() as s:
-        m = lists.get(s, "meeting", meeting_id)
+        m = related.get(s, "meeting", meeting_id)
         return (
             [
                 (a.side, a.name_en, a.name_zh, a.position_en, a.agency_id, a.head_of_delegation)

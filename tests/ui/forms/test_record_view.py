@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from workinggroup_app.domain import fields, validators, vocabulary
 from workinggroup_app.domain.fields import CHOICE, LINK, LONGTEXT, READONLY, RECORD_TYPES, TEXT
 from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.read import lists
+from workinggroup_app.read import lists, related
 from workinggroup_app.services.records import Services
 
 try:  # tests/ui is a plain folder today; a package if __init__.py files are added
@@ -116,7 +116,7 @@ def test_create_edit_and_refuse_invalid_input(qtbot, rctx, world, open_view, typ
     obj = stored(rctx.db, type_key, view.record_id)
     assert obj.title_en == "Formtest edited" and obj.version == 2
     with rctx.db.session() as s:
-        last = lists.audit_events(s, type_key, view.record_id)[-1]
+        last = related.audit_events(s, type_key, view.record_id)[-1]
     assert last.action == "update" and last.actor == "tester"
     assert json.loads(last.changes)["title_en"] == [title, "Formtest edited"]
     action, changes = view.history.audit.events()[0]
@@ -210,7 +210,7 @@ def test_link_picker_types_ahead_and_links_list_adds_and_removes(qtbot, rctx, wo
     click(qtbot, view.save_button)
     wait_ops(rctx)
     with rctx.db.session() as s:
-        obj = lists.get(s, "referral", world.ids["referral"])
+        obj = related.get(s, "referral", world.ids["referral"])
         assert obj.receiving_agency_id == world.ids["dea"]
         assert [x.id for x in obj.substances] == [world.ids["substance"]]
     links = view.form.editors["entities"].links
@@ -220,7 +220,7 @@ def test_link_picker_types_ahead_and_links_list_adds_and_removes(qtbot, rctx, wo
     click(qtbot, view.save_button)
     wait_ops(rctx)
     with rctx.db.session() as s:
-        assert lists.get(s, "referral", world.ids["referral"]).entities == []
+        assert related.get(s, "referral", world.ids["referral"]).entities == []
 
 
 def test_unknown_link_text_is_refused_by_the_service_next_to_the_field(
@@ -419,7 +419,7 @@ def test_transition_button_dialog_updates_status_and_timeline(
     view = open_view(type_key, rid)
     current = view.data.status
     with rctx.db.session() as s:
-        allowed = rctx.services.allowed_transitions(type_key, lists.get(s, type_key, rid))
+        allowed = rctx.services.allowed_transitions(type_key, related.get(s, type_key, rid))
     assert list(view.transitions.buttons) == allowed  # exactly the allowed transitions
     target = next(
         t

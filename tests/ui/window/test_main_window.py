@@ -11,7 +11,7 @@ from workinggroup_ui import settings as opts
 from workinggroup_ui.lists.model import ID_ROLE
 from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
 
-from workinggroup_app.read import lists
+from workinggroup_app.read import related
 
 
 @pytest.fixture
@@ -329,7 +329,7 @@ def test_ctrl_s_saves_the_record_in_the_current_tab(window, qtbot, ctx, dataset)
     ctx.ops.wait()
     qtbot.waitUntil(lambda: not record.has_unsaved_changes())
     with ctx.db.session() as s:
-        assert lists.get(s, "referral", dataset.ids["r_press"]).title_en == (
+        assert related.get(s, "referral", dataset.ids["r_press"]).title_en == (
             "Pill press export to Mexico"
         )
     # the list refreshed from the change signal
@@ -471,7 +471,7 @@ def test_bulk_status_change_updates_the_list_and_writes_history(window, qtbot, c
     assert by_id[dataset.ids["a_overdue"]] == "In progress — Overdue"
     with ctx.db.session() as s:
         for name in ("a_overdue", "a_joint"):
-            last = lists.history(s, "action_item", dataset.ids[name])[-1]
+            last = related.history(s, "action_item", dataset.ids[name])[-1]
             assert (last.from_status, last.to_status) == ("open", "in_progress")
             assert last.comment == "Agreed at the plenary"
             assert last.changed_by == "tester"
@@ -507,8 +507,8 @@ def test_bulk_change_is_all_or_nothing(window, qtbot, ctx, dataset, monkeypatch)
     ctx.ops.wait()
     assert warnings and "No row was changed" in warnings[0]
     with ctx.db.session() as s:
-        assert lists.get(s, "action_item", dataset.ids["a_overdue"]).status == "open"
-        assert lists.get(s, "action_item", dataset.ids["a_joint"]).status == "open"
+        assert related.get(s, "action_item", dataset.ids["a_overdue"]).status == "open"
+        assert related.get(s, "action_item", dataset.ids["a_joint"]).status == "open"
 
 
 # --- columns and settings -----------------------------------------------------------------------------
