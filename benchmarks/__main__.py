@@ -399,7 +399,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
 
 def packets_and_import(backend: str) -> dict[str, float]:
     from benchmarks import bench_import, bench_packet
-    from workinggroup_app.reports.packet.render import ensure_font
+    from workinggroup_app.reports.style import ensure_font
     from workinggroup_app.storage.database import open_database
 
     ensure_font()

@@ -194,7 +194,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="write databases and PDFs here and keep them")
     args = parser.parse_args()
-    from workinggroup_app.reports.packet.render import ensure_font
+    from workinggroup_app.reports.style import ensure_font
 
     t0 = time.perf_counter()
     ensure_font()  # once per process, not part of any one packet

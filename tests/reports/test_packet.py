@@ -535,7 +535,7 @@ def test_hostile_text_appears_literally_and_loads_no_file(db, tmp_path):
 def test_any_text_is_drawn_as_typed(text):
     from reportlab.platypus import Paragraph
 
-    from workinggroup_app.reports.packet.render import FONT, ensure_font
+    from workinggroup_app.reports.style import FONT, ensure_font
 
     ensure_font()
     from reportlab.lib.styles import ParagraphStyle
@@ -552,8 +552,9 @@ def test_any_text_is_drawn_as_typed(text):
     st.floats(min_value=20, max_value=400),
 )
 def test_table_cell_text_is_never_lost_nor_wider_than_its_column(text, width):
-    from workinggroup_app.reports.packet.render import CELL, FONT, ensure_font
+    from workinggroup_app.reports.packet.render import CELL
     from workinggroup_app.reports.packet.textblock import layout, widths
+    from workinggroup_app.reports.style import FONT, ensure_font
 
     ensure_font()
     lines = layout([(text, CELL)], FONT, width)

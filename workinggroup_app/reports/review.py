@@ -11,7 +11,7 @@
 - Charts are drawn with ``reportlab.graphics`` and followed by their numbers as a table,
   which text extraction and screen readers can read.
 - Headings are in English and Chinese, in the shipped WenQuanYi Micro Hei, registered by
-  the meeting packet's ``ensure_font``; stored text reaches ReportLab only through
+  ``style.ensure_font``; stored text reaches ReportLab only through
   ``textsafe.markup_escape`` (paragraphs) or ``textsafe.clean`` (chart labels, cells).
 - The file appears only when complete; every review is recorded in the audit trail (who,
   which audience, file, pages); a bilateral one needs the ``export_bilateral`` permission.
@@ -38,20 +38,26 @@ from workinggroup_app.read.dashboard.dates import washington_date
 from workinggroup_app.read.dashboard.figures import compute
 from workinggroup_app.read.dashboard.model import Chart, Dashboard, Figure, format_value
 from workinggroup_app.reports.markup import clean, markup_escape
+from workinggroup_app.reports.style import (
+    GREY,
+    LIGHT,
+    NAVY,
+    PALETTE,
+    RED,
+    REVIEW_LOOKS,
+    RULE,
+    STRIPE,
+    audience_label,
+    ensure_font,
+    nice_step,
+    paragraph_styles,
+)
 
 if TYPE_CHECKING:
     from workinggroup_app.storage.database import Database
 
 Progress = Callable[[int, int], None]
 
-NAVY = "#1f3a5f"
-GREY = "#5f6b7a"
-RED = "#a4161a"
-LIGHT = "#e8eef5"
-STRIPE = "#f6f8fb"
-RULE = "#c5ccd6"
-# one colour per series, in order (sides, statuses, directions)
-PALETTE = ("#2f5d8c", "#c0392b", "#7f8c8d", "#e0a526", "#3c8d5a", "#8e5ea2")
 # the title of each chart's category column in its table of numbers
 CATEGORY_TITLES = {
     "items_by_side": "owner_side",
@@ -65,10 +71,6 @@ def _t(key: str) -> str:
     return both("review", key)
 
 
-def audience_label(audience: str) -> str:
-    return both("releasability", "releasable" if audience == "bilateral" else "us_only")
-
-
 @dataclass(frozen=True)
 class ReviewReport:
     path: Path
@@ -76,13 +78,6 @@ class ReviewReport:
     audience: str
     figures: int
     seconds: float
-
-
-def _font() -> str:
-    """The packet's font registration (WenQuanYi Micro Hei, embedded as a subset)."""
-    from workinggroup_app.reports.packet.render import ensure_font
-
-    return ensure_font()
 
 
 def export_review(
@@ -136,33 +131,11 @@ def export_review(
 class _Review:
     def __init__(self, dash: Dashboard) -> None:
         from reportlab.lib import colors
-        from reportlab.lib.enums import TA_CENTER
-        from reportlab.lib.styles import ParagraphStyle
 
-        self.font = _font()
+        self.font = ensure_font()
         self.d = dash
         self.colors = colors
-        base = ParagraphStyle("base", fontName=self.font, fontSize=9, leading=12.5, wordWrap="CJK")
-        self.s = {
-            "body": base,
-            "muted": ParagraphStyle("muted", base, textColor=GREY, spaceAfter=4),
-            "title": ParagraphStyle(
-                "title", base, fontSize=20, leading=27, textColor=NAVY, alignment=TA_CENTER
-            ),
-            "subtitle": ParagraphStyle(
-                "subtitle", base, fontSize=10.5, leading=15, textColor=GREY, alignment=TA_CENTER
-            ),
-            "marking": ParagraphStyle(
-                "marking", base, fontSize=10.5, leading=15, textColor=RED, alignment=TA_CENTER
-            ),
-            "h1": ParagraphStyle(
-                "h1", base, fontSize=13, leading=18, textColor=NAVY, spaceBefore=10, spaceAfter=6
-            ),
-            "h2": ParagraphStyle(
-                "h2", base, fontSize=10.5, leading=14, textColor=NAVY, spaceBefore=8, spaceAfter=4
-            ),
-            "cell": ParagraphStyle("cell", base, fontSize=8, leading=10.5),
-        }
+        self.s = paragraph_styles(REVIEW_LOOKS)
 
     def p(self, markup: str, style: str = "body") -> Any:
         from reportlab.platypus import Paragraph
@@ -350,7 +323,7 @@ class _Review:
             default=0,
         )
         bc.valueAxis.valueMax = max(1, top * 1.1)
-        bc.valueAxis.valueStep = _nice_step(bc.valueAxis.valueMax)
+        bc.valueAxis.valueStep = nice_step(bc.valueAxis.valueMax)
         bc.barSpacing = 1
         bc.groupSpacing = 6
         for i in range(len(chart.series)):
@@ -403,13 +376,6 @@ class _Review:
 def _two(en: str, zh: str, sep: str = " / ") -> str:
     """English and Chinese, once when they are the same (an abbreviation, a month)."""
     return en if en == zh or not zh else f"{en}{sep}{zh}"
-
-
-def _nice_step(top: float) -> float:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
-        if top / step <= 8:
-            return step
-    return 10 ** len(str(int(top)))
 
 
 def _canvas_class(font: str, dash: Dashboard) -> Any:

@@ -14,10 +14,7 @@ finished page open and writes those parts when the document is saved.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import date, datetime
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +23,7 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -54,30 +46,51 @@ from workinggroup_app.reports.packet.data import (
     SIDES,
     WASHINGTON,
     ActionEntry,
-    AgencyName,
     Attendee,
     PacketData,
     StatusNote,
     agency_label,
 )
+from workinggroup_app.reports.packet.labels import (
+    coded,
+    field_label,
+    format_instant,
+    iso_date,
+    non_empty,
+    outline_title,
+    short_agency,
+    stem_label,
+    t,
+    two_lines,
+)
+from workinggroup_app.reports.packet.pages import (
+    Anchor,
+    PacketCanvas,
+    PacketTable,
+    TocLine,
+    page_decorator,
+)
 from workinggroup_app.reports.packet.textblock import Ink, Part, TextBlock
+from workinggroup_app.reports.style import (
+    BLACK,
+    FONT,
+    GREY,
+    LIGHT,
+    NAVY,
+    PACKET_LOOKS,
+    RED,
+    RULE,
+    SIDE_COLOURS,
+    STRIPE,
+    audience_label,
+    nice_step,
+    paragraph_styles,
+)
 
 # Binary (still compressed) page streams: ASCII85 makes files 25 % larger and, without
 # ReportLab's C accelerator, costs about a tenth of a packet's time.
 rl_config.useA85 = 0
 
-FONT = "WQYMicroHei"
-_font_lock = threading.Lock()
-_font_ready = False
-
-NAVY = "#1f3a5f"
-GREY = "#5f6b7a"
-RED = "#a4161a"
-BLACK = "#000000"
-LIGHT = "#e8eef5"
-STRIPE = "#f6f8fb"
-RULE = "#c5ccd6"
-SIDE_COLOURS = {"US": "#2f5d8c", "PRC": "#c0392b", "JOINT": "#7f8c8d"}
 
 CELL = Ink(8, 10.5, BLACK)
 CELL_GREY = Ink(7.5, 10, GREY)
@@ -85,128 +98,14 @@ CELL_RED = Ink(7.5, 10, RED)
 HEAD = Ink(7.5, 9.5, NAVY)
 BODY = Ink(9, 12.5, BLACK)
 
+
 PAGE_WIDTH = A4[0] - 2 * 51  # 493 pt between the margins
-# A row that does not fit moves to the next page whole; it is cut across pages only when at
-# least this much of a page is free for it (so only very long text is ever cut).
-CUT_ROWS_FROM = 500
-
-
-def t(key: str) -> str:
-    """A packet heading or label in both languages ("Agenda / 议程")."""
-    return both("packet", key)
-
-
-def field_label(rt: fields.RecordType, name: str) -> str:
-    f = rt.field(name)
-    return f"{f.label_en} / {f.label_zh}"
-
-
-def stem_label(rt: fields.RecordType, stem: str) -> str:
-    """The label of a bilingual pair of fields without its language: 'Title / 标题'."""
-    f = rt.field(f"{stem}_en")
-    return f"{f.label_en.removesuffix(' (English)')} / {f.label_zh.removesuffix('（英文）')}"
-
-
-def two_lines(label: str) -> str:
-    """'Due date / 截止日期' -> English above Chinese, for narrow column headers."""
-    if "\n" not in label and " / " in label:
-        en, zh = label.rsplit(" / ", 1)
-        return f"{en}\n{zh}"
-    return label
-
-
-def coded(vocabulary: str, key: str | None) -> str:
-    """A coded value in English above Chinese."""
-    return f"{word(vocabulary, key)}\n{word(vocabulary, key, 'zh')}"
-
-
-def audience_label(audience: str) -> str:
-    return both("releasability", "releasable" if audience == "bilateral" else "us_only")
-
-
-def font_path() -> Path:
-    return Path(str(files("workinggroup_app.resources") / "fonts" / "wqy-microhei.ttc"))
-
-
-def ensure_font() -> str:
-    """Register the shipped WenQuanYi Micro Hei once (about 0.2 s); embedded as a subset."""
-    global _font_ready
-    if not _font_ready:
-        with _font_lock:
-            if not _font_ready:
-                pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
-                _font_ready = True
-    return FONT
-
-
-def format_instant(instant: datetime, zone: Any) -> str:
-    local = instant.astimezone(zone)
-    en, zh = pair("weekday", str(local.weekday()))
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({en} / {zh})"
-
-
-def short_agency(agency: AgencyName) -> str:
-    """For narrow cells: 'DEA 美国缉毒局' (the full name is in the group heading)."""
-    short = " ".join(x for x in (agency.abbreviation, agency.name_zh) if clean(x).strip())
-    return short or agency_label(agency)
-
-
-def _d(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def _outline_title(text: str, limit: int = 120) -> str:
-    s = " ".join(clean(text).split())
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def _pair(en: str, zh: str) -> list[str]:
-    return [x for x in (en, zh) if clean(x).strip()]
-
-
-def _nice_step(top: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000):
-        if top / step <= 8:
-            return step
-    return 10 ** len(str(top))
-
-
-# --- the renderer ------------------------------------------------------------------------
 
 
 class _Renderer:
     def __init__(self, data: PacketData) -> None:
-        ensure_font()
         self.data = data
-        base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, wordWrap="CJK")
-        self.s = {
-            "body": base,
-            "label": ParagraphStyle("label", base, fontSize=7.5, leading=9.5, textColor=NAVY),
-            "h1": ParagraphStyle(
-                "h1", base, fontSize=15, leading=20, textColor=NAVY, spaceBefore=4, spaceAfter=8
-            ),
-            "h2": ParagraphStyle(
-                "h2", base, fontSize=11.5, leading=15, textColor=NAVY, spaceBefore=8, spaceAfter=5
-            ),
-            "h3": ParagraphStyle(
-                "h3", base, fontSize=9.5, leading=13, textColor=NAVY, spaceBefore=6, spaceAfter=3
-            ),
-            "muted": ParagraphStyle("muted", base, textColor=GREY, spaceAfter=4),
-            "kicker": ParagraphStyle(
-                "kicker", base, fontSize=12, leading=16, textColor=GREY, alignment=TA_CENTER
-            ),
-            "title": ParagraphStyle(
-                "title", base, fontSize=22, leading=29, textColor=NAVY, alignment=TA_CENTER
-            ),
-            "subtitle": ParagraphStyle(
-                "subtitle", base, fontSize=11, leading=15, textColor=GREY, alignment=TA_CENTER
-            ),
-            "marking": ParagraphStyle(
-                "marking", base, fontSize=11, leading=15, textColor=RED, alignment=TA_CENTER
-            ),
-            "toc0": ParagraphStyle("toc0", base, fontSize=10.5, leading=15, textColor=NAVY),
-            "toc1": ParagraphStyle("toc1", base, fontSize=9, leading=13, leftIndent=18),
-        }
+        self.s = paragraph_styles(PACKET_LOOKS)
         self.toc: list[tuple[str, str, int]] = []  # (key, text, level) for the contents page
         self._keys = 0
 
@@ -255,7 +154,7 @@ class _Renderer:
         return [
             CondPageBreak(need or (110 if level == 0 else 80)),
             KeepTogether(
-                [Anchor(key, _outline_title(text), level), self.p(markup_escape(text), style)]
+                [Anchor(key, outline_title(text), level), self.p(markup_escape(text), style)]
             ),
         ]
 
@@ -329,7 +228,7 @@ class _Renderer:
             self.p(markup_escape(t("packet")), "kicker"),
             Spacer(1, 14),
         ]
-        for title in _pair(m.title_en, m.title_zh) or [m.reference]:
+        for title in non_empty(m.title_en, m.title_zh) or [m.reference]:
             out.append(self.p(markup_escape(title), "title"))
         out += [
             Spacer(1, 6),
@@ -355,7 +254,7 @@ class _Renderer:
             for a in d.heads_of_delegation.get(side, [])
         ]
         if d.previous:
-            title = " / ".join(_pair(d.previous.title_en, d.previous.title_zh))
+            title = " / ".join(non_empty(d.previous.title_en, d.previous.title_zh))
             prev = (
                 f"{d.previous.reference} · {title}\n"
                 f"{format_instant(d.previous.starts_at, WASHINGTON)}"
@@ -367,7 +266,7 @@ class _Renderer:
             (field_label(mt, "meeting_type"), both("meeting_type", m.meeting_type)),
             (field_label(mt, "status"), both("status.meeting", m.status)),
             (t("when"), when),
-            (stem_label(mt, "place"), "\n".join(_pair(m.place_en, m.place_zh)) or "—"),
+            (stem_label(mt, "place"), "\n".join(non_empty(m.place_en, m.place_zh)) or "—"),
             (t("heads"), "\n".join(heads) or "—"),
             (field_label(mt, "caveat"), both("caveat", d.caveat)),
             (t("audience"), audience_label(d.audience)),
@@ -397,8 +296,8 @@ class _Renderer:
         return out
 
     def _person_line(self, a: Attendee) -> str:
-        name = " ".join(_pair(a.name_en, a.name_zh))
-        position = " / ".join(_pair(a.position_en, a.position_zh))
+        name = " ".join(non_empty(a.name_en, a.name_zh))
+        position = " / ".join(non_empty(a.position_en, a.position_zh))
         return ", ".join(x for x in (name, position, agency_label(a.agency)) if x)
 
     def contents(self) -> list[Flowable]:
@@ -412,7 +311,7 @@ class _Renderer:
 
     def summary(self) -> list[Flowable]:
         m = self.data.meeting
-        parts = self.lines(_pair(m.summary_en, m.summary_zh), BODY)
+        parts = self.lines(non_empty(m.summary_en, m.summary_zh), BODY)
         if not parts:
             return []
         return [*self.heading(t("summary"), 0), TextBlock(parts, FONT)]
@@ -429,13 +328,13 @@ class _Renderer:
                 continue
             rows = []
             for a in people:
-                name = self.lines(_pair(a.name_en, a.name_zh))
+                name = self.lines(non_empty(a.name_en, a.name_zh))
                 if a.head_of_delegation:
                     name.append((t("head"), CELL_RED))
                 rows.append(
                     [
                         self.cell(*name),
-                        self.cell(*self.lines(_pair(a.position_en, a.position_zh))),
+                        self.cell(*self.lines(non_empty(a.position_en, a.position_zh))),
                         self.cell((agency_label(a.agency), CELL)),
                     ]
                 )
@@ -453,8 +352,8 @@ class _Renderer:
             return [*out, self.none()]
         rows = []
         for a in self.data.agenda:
-            parts = self.lines(_pair(a.title_en, a.title_zh))
-            parts += self.lines(_pair(a.notes_en, a.notes_zh), CELL_GREY)
+            parts = self.lines(non_empty(a.title_en, a.title_zh))
+            parts += self.lines(non_empty(a.notes_en, a.notes_zh), CELL_GREY)
             if a.us_only:
                 parts.append((both("releasability", "us_only"), CELL_RED))
             rows.append([str(a.number), self.cell(*parts)])
@@ -466,7 +365,7 @@ class _Renderer:
             return [*out, self.none()]
         rows = []
         for d in self.data.decisions:
-            parts = self.lines(_pair(d.text_en, d.text_zh))
+            parts = self.lines(non_empty(d.text_en, d.text_zh))
             if d.us_only:
                 parts.append((both("releasability", "us_only"), CELL_RED))
             rows.append([str(d.number), self.cell(*parts)])
@@ -481,7 +380,7 @@ class _Renderer:
             rows = []
             for r in d.referrals:
                 dates = "\n".join(
-                    f"{' '.join(pair('packet', k))} {_d(v)}"
+                    f"{' '.join(pair('packet', k))} {iso_date(v)}"
                     for k, v in (
                         ("sent", r.sent_on),
                         ("due", r.response_due),
@@ -493,7 +392,7 @@ class _Renderer:
                 rows.append(
                     [
                         self.ref_cell(r.reference, r.us_only),
-                        self.cell(*self.lines(_pair(r.title_en, r.title_zh))),
+                        self.cell(*self.lines(non_empty(r.title_en, r.title_zh))),
                         self.cell(
                             (both("direction", r.direction), CELL),
                             (both("referral_type", r.referral_type), CELL),
@@ -535,9 +434,9 @@ class _Renderer:
                 rows.append(
                     [
                         self.ref_cell(c.reference, c.us_only),
-                        self.cell(*self.lines(_pair(c.title_en, c.title_zh))),
+                        self.cell(*self.lines(non_empty(c.title_en, c.title_zh))),
                         self.cell((status, CELL)),
-                        self.cell(*self.lines(_pair(c.summary_en, c.summary_zh))),
+                        self.cell(*self.lines(non_empty(c.summary_en, c.summary_zh))),
                     ]
                 )
             header = [
@@ -575,20 +474,20 @@ class _Renderer:
         af = fields.ACTION_ITEM
         rows = []
         for e in items:
-            text = self.lines(_pair(e.title_en, e.title_zh))
+            text = self.lines(non_empty(e.title_en, e.title_zh))
             if describe:
                 if e.id in described:
                     if e.description_en or e.description_zh:
                         text.append((t("described_above"), CELL_GREY))
                 else:
-                    text += self.lines(_pair(e.description_en, e.description_zh), CELL_GREY)
+                    text += self.lines(non_empty(e.description_en, e.description_zh), CELL_GREY)
             owner = [(both("owner_side", e.owner_side), CELL)]
             if e.owner_agency:
                 owner.append((short_agency(e.owner_agency), CELL))
             owner.append((e.owner_person, CELL_GREY))
-            due = _d(e.due_date)
+            due = iso_date(e.due_date)
             if e.status == "done" and e.completed_on:
-                due += f"\n✓ {_d(e.completed_on)}"
+                due += f"\n✓ {iso_date(e.completed_on)}"
             rows.append(
                 [
                     self.ref_cell(e.reference, e.us_only),
@@ -645,7 +544,7 @@ class _Renderer:
         bc.x, bc.y, bc.width, bc.height = 36, 48, width - 190, height - 70
         bc.data = [[counts.get((st, side), 0) for st in statuses] for side in sides]
         top = max(max(row) for row in bc.data)
-        step = _nice_step(top)
+        step = nice_step(top)
         bc.valueAxis.valueMin = 0
         bc.valueAxis.valueMax = step * (top // step + 1)
         bc.valueAxis.valueStep = step
@@ -700,7 +599,7 @@ class _Renderer:
         if not d.referrals:
             return [*out, self.none()]
         for r in d.referrals:
-            title = " / ".join(_pair(r.title_en, r.title_zh))
+            title = " / ".join(non_empty(r.title_en, r.title_zh))
             out += self.heading(f"{r.reference} · {title}" if title else r.reference, 1, toc=False)
             # the first row repeats on each page a long referral runs over
             rows: list[list[Any]] = [
@@ -738,153 +637,6 @@ class _Renderer:
         return out
 
 
-# --- flowables and a canvas that know about page numbers known only at the end -----------
-
-
-class PacketTable(Table):
-    """A table that splits between rows, and cuts a row only when it must (very long text)."""
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        # splitInRow is read here, not set by callers: the parts ReportLab makes of this
-        # table copy it, so it must never be left switched on.
-        self.splitInRow = 0
-        parts = super().split(availWidth, availHeight)
-        if parts or availHeight < CUT_ROWS_FROM:
-            return parts
-        self.splitInRow = 1
-        try:
-            return super().split(availWidth, availHeight)
-        finally:
-            self.splitInRow = 0
-
-
-class Anchor(Flowable):
-    """Zero-height mark: a bookmark, an outline entry and the page of a section."""
-
-    def __init__(self, key: str, title: str, level: int) -> None:
-        super().__init__()
-        self.key, self.title, self.level = key, title, level
-        self.width = self.height = 0
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        _x, y = self.canv.absolutePosition(0, 0)
-        self.canv.mark_section(self.key, self.title, self.level, y)
-
-
-class TocLine(Flowable):
-    """A line of the contents: the heading, a link to it, its page number (drawn later)."""
-
-    number_width = 40
-
-    def __init__(self, key: str, para: Paragraph) -> None:
-        super().__init__()
-        self.key, self.para = key, para
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = availWidth
-        _w, self.height = self.para.wrap(availWidth - self.number_width, availHeight)
-        return self.width, self.height
-
-    def draw(self) -> None:
-        c, para = self.canv, self.para
-        para.drawOn(c, 0, 0)
-        c.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
-        size = para.style.fontSize
-        baseline = self.height - size  # the first line's: the number goes there
-        start = para.getActualLineWidths0()[0] + 6  # includes the indent
-        end = self.width - self.number_width + 8
-        if end > start:  # a dotted leader from the title to its page number
-            c.saveState()
-            c.setStrokeColor(colors.HexColor(GREY))
-            c.setLineWidth(0.5)
-            c.setDash(0.5, 2.5)
-            c.line(start, baseline + 1, end, baseline + 1)
-            c.restoreState()
-        x, y = c.absolutePosition(self.width, baseline)
-        c.defer_page_number(self.key, x, y, size)
-
-
-class PacketCanvas(Canvas):
-    """Keeps finished pages open; at save, adds outline, contents numbers and "X of Y"."""
-
-    decorate: Callable[[Canvas, int, int], None] = staticmethod(lambda c, page, total: None)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._page_states: list[dict[str, Any]] = []
-        self._section_pages: dict[str, int] = {}
-        self._late: dict[int, list[tuple[Any, ...]]] = {}
-
-    def mark_section(self, key: str, title: str, level: int, y: float) -> None:
-        page = self.getPageNumber()
-        self._section_pages[key] = page
-        self._late.setdefault(page, []).append(("section", key, title, level, y))
-
-    def defer_page_number(self, key: str, x: float, y: float, size: float) -> None:
-        self._late.setdefault(self.getPageNumber(), []).append(("number", key, x, y, size))
-
-    def showPage(self) -> None:
-        self._page_states.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._page_states)
-        for state in self._page_states:
-            self.__dict__.update(state)
-            page = self.getPageNumber()
-            for item in self._late.get(page, ()):
-                if item[0] == "section":
-                    _kind, key, title, level, y = item
-                    # bookmarks and outline now: the page objects exist only from here on
-                    self.bookmarkHorizontalAbsolute(key, y + 20)
-                    self.addOutlineEntry(title, key, level=level, closed=level >= 1)
-                else:
-                    _kind, key, x, y, size = item
-                    self.setFont(FONT, size)
-                    self.setFillColor(colors.HexColor(NAVY))
-                    self.drawRightString(x, y, str(self._section_pages.get(key, "")))
-            self.decorate(self, page, total)
-            Canvas.showPage(self)
-        Canvas.save(self)
-
-
-def _decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
-    marking = both("caveat", data.caveat)
-    audience = audience_label(data.audience)
-    ref = clean(data.meeting.reference)
-    day = data.generated_on.isoformat()
-    generated_en, generated_zh = pair("packet", "generated")
-    generated = f"{generated_en} {day} / {generated_zh} {day}"
-    navy, red, grey = (colors.HexColor(x) for x in (NAVY, RED, GREY))
-
-    def decorate(c: Canvas, page: int, total: int) -> None:
-        width, height = c._pagesize
-        left, right = 51, width - 51
-        c.saveState()
-        c.setFont(FONT, 8.5)
-        c.setFillColor(red)
-        c.drawString(left, height - 30, marking)
-        c.drawRightString(right, height - 30, audience)
-        c.setStrokeColor(navy)
-        c.setLineWidth(0.6)
-        c.line(left, height - 36, right, height - 36)
-        c.line(left, 44, right, 44)
-        c.setFont(FONT, 7.5)
-        c.drawString(left, 34, f"{marking} · {audience}")
-        c.setFillColor(grey)
-        c.drawString(left, 24, f"{ref} · {generated}")
-        c.setFillColor(navy)
-        c.setFont(FONT, 8.5)
-        c.drawRightString(right, 34, f"Page {page} of {total}")
-        c.drawRightString(right, 24, f"第 {page} 页，共 {total} 页")
-        c.restoreState()
-
-    return decorate
-
-
 def render_packet(
     data: PacketData,
     out_path: Path,
@@ -905,7 +657,7 @@ def render_packet(
                 progress(min(done[0], total_units - 1), total_units)
 
     class Canvas_(PacketCanvas):
-        decorate = staticmethod(_decorator(data))
+        decorate = staticmethod(page_decorator(data))
 
     m = data.meeting
     doc = Doc(

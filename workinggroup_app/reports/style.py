@@ -1,0 +1,129 @@
+"""How the printed reports look: the embedded CJK font, the colours, the paragraph styles of
+the meeting packet and of the manager's review (one mechanism, one table each), the
+audience line every page carries, and the step of a chart's value axis.
+
+ReportLab is imported inside the functions: the desktop starts without it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from workinggroup_app.domain.vocabulary import both
+
+FONT = "WQYMicroHei"
+_font_lock = threading.Lock()
+_font_ready = False
+
+NAVY = "#1f3a5f"
+GREY = "#5f6b7a"
+RED = "#a4161a"
+BLACK = "#000000"
+LIGHT = "#e8eef5"
+STRIPE = "#f6f8fb"
+RULE = "#c5ccd6"
+SIDE_COLOURS = {"US": "#2f5d8c", "PRC": "#c0392b", "JOINT": "#7f8c8d"}
+# one colour per series, in order (sides, statuses, directions)
+PALETTE = ("#2f5d8c", "#c0392b", "#7f8c8d", "#e0a526", "#3c8d5a", "#8e5ea2")
+
+
+def font_path() -> Path:
+    return Path(str(files("workinggroup_app.resources") / "fonts" / "wqy-microhei.ttc"))
+
+
+def ensure_font() -> str:
+    """Register the shipped WenQuanYi Micro Hei once (about 0.2 s); embedded as a subset."""
+    global _font_ready
+    if not _font_ready:
+        with _font_lock:
+            if not _font_ready:
+                from reportlab.pdfbase import pdfmetrics
+                from reportlab.pdfbase.ttfonts import TTFont
+
+                pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
+                _font_ready = True
+    return FONT
+
+
+@dataclass(frozen=True)
+class Look:
+    """One paragraph style, as a change from the body text (9 on 12.5 pt, black)."""
+
+    size: float = 9
+    leading: float = 12.5
+    colour: str | None = None
+    centred: bool = False
+    before: float = 0
+    after: float = 0
+    indent: float = 0
+
+
+PACKET_LOOKS: dict[str, Look] = {
+    "body": Look(),
+    "label": Look(7.5, 9.5, NAVY),
+    "h1": Look(15, 20, NAVY, before=4, after=8),
+    "h2": Look(11.5, 15, NAVY, before=8, after=5),
+    "h3": Look(9.5, 13, NAVY, before=6, after=3),
+    "muted": Look(colour=GREY, after=4),
+    "kicker": Look(12, 16, GREY, centred=True),
+    "title": Look(22, 29, NAVY, centred=True),
+    "subtitle": Look(11, 15, GREY, centred=True),
+    "marking": Look(11, 15, RED, centred=True),
+    "toc0": Look(10.5, 15, NAVY),
+    "toc1": Look(9, 13, indent=18),
+}
+
+REVIEW_LOOKS: dict[str, Look] = {
+    "body": Look(),
+    "muted": Look(colour=GREY, after=4),
+    "title": Look(20, 27, NAVY, centred=True),
+    "subtitle": Look(10.5, 15, GREY, centred=True),
+    "marking": Look(10.5, 15, RED, centred=True),
+    "h1": Look(13, 18, NAVY, before=10, after=6),
+    "h2": Look(10.5, 14, NAVY, before=8, after=4),
+    "cell": Look(8, 10.5),
+}
+
+
+def paragraph_styles(looks: dict[str, Look]) -> dict[str, Any]:
+    """ReportLab paragraph styles in the embedded font, one per look, CJK line breaking."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = ensure_font()
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
+    out: dict[str, Any] = {}
+    for name, look in looks.items():
+        if look == Look():
+            out[name] = base
+            continue
+        extra: dict[str, Any] = {"fontSize": look.size, "leading": look.leading}
+        if look.colour:
+            extra["textColor"] = look.colour
+        if look.centred:
+            extra["alignment"] = TA_CENTER
+        if look.before:
+            extra["spaceBefore"] = look.before
+        if look.after:
+            extra["spaceAfter"] = look.after
+        if look.indent:
+            extra["leftIndent"] = look.indent
+        out[name] = ParagraphStyle(name, base, **extra)
+    return out
+
+
+def audience_label(audience: str) -> str:
+    """The line that says who may read a report: releasable to the counterpart, or US only."""
+    return both("releasability", "releasable" if audience == "bilateral" else "us_only")
+
+
+def nice_step(top: float) -> float:
+    """A round step for a chart's value axis: at most eight steps up to ``top``."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000):
+        if top / step <= 8:
+            return step
+    return 10 ** len(str(int(top)))
