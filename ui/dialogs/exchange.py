@@ -46,7 +46,7 @@ from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.exchange import sync
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 
 
 def _item(text: str) -> QTableWidgetItem:

@@ -36,7 +36,7 @@ from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import cli_name
 from workinggroup_app.exchange import sheets
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 
 NOT_IMPORTED = ""  # combo data of "(not imported)"
 PREVIEW_ROWS = 20

@@ -40,7 +40,7 @@ from workinggroup_app.domain.errors import (
 )
 from workinggroup_app.read import lists
 from workinggroup_app.read.record import RecordData, read_record
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 
 
 def _meeting_extension(view: RecordView) -> RecordExtension:

@@ -47,7 +47,7 @@ from workinggroup_app.domain.fields import DATETIME, record_type
 from workinggroup_app.domain.workflows import Transition
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec, Row
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from workinggroup_app.domain.errors import DomainError
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     from workinggroup_app.domain.permissions import Actor
     from workinggroup_app.read.lists import ListSpec
-    from workinggroup_app.services.records import Change
+    from workinggroup_app.services.core import Change
 
 log = logging.getLogger(__name__)
 

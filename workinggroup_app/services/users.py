@@ -35,7 +35,7 @@ from workinggroup_app.domain.errors import DomainError, NotFoundError, Validatio
 from workinggroup_app.domain.models import User, utcnow
 from workinggroup_app.domain.permissions import ROLES, Actor, require
 from workinggroup_app.domain.vocabulary import word
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 from workinggroup_app.storage.database import Database
 
 MAX_FAILED_ATTEMPTS = 5

@@ -29,7 +29,7 @@ from workinggroup_app.exchange.sync.plan import (
     changed_fields,
 )
 from workinggroup_app.exchange.sync.protocol import ExchangeError
-from workinggroup_app.services.records import Change
+from workinggroup_app.services.core import Change
 from workinggroup_app.storage.database import Database
 
 
