@@ -289,7 +289,8 @@ def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dic
     from PySide6.QtWidgets import QApplication
     from workinggroup_ui.app import make_context, register_fonts, settle_after_start
     from workinggroup_ui.settings import Settings
-    from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
+    from workinggroup_ui.window.main_window import MainWindow
+    from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
 
     from workinggroup_app.storage.database import open_database
 

@@ -38,7 +38,8 @@ def take_screenshots(
     from workinggroup_ui.app import make_context, register_fonts
     from workinggroup_ui.language import install_translators
     from workinggroup_ui.settings import Settings
-    from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
+    from workinggroup_ui.window.main_window import MainWindow
+    from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
 
     from workinggroup_app.domain.fields import cli_name
     from workinggroup_app.storage.database import open_database

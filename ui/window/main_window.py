@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -21,19 +21,19 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolBar,
     QWidget,
 )
 from workinggroup_ui import settings as opts
-from workinggroup_ui.language import LANGUAGES
 from workinggroup_ui.settings import Settings
 from workinggroup_ui.widgets import icons
+from workinggroup_ui.window.actions import WindowActions
+from workinggroup_ui.window.commands import WindowDialogs
+from workinggroup_ui.window.navigation import DASHBOARD, NAV_KEYS, RECORD_TYPE_KEYS
+from workinggroup_ui.window.tabs import RecordTabs, _default_record_view, _short_name
 
 from workinggroup_app.domain import vocabulary
 
@@ -50,32 +50,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The navigation order; keys as in fields.RECORD_TYPES (read from the word table so this
-# module does not import the database layer).
-RECORD_TYPE_KEYS: tuple[str, ...] = tuple(vocabulary.keys("record_type_plural"))
-DASHBOARD = "dashboard"
-# The navigation entries: the dashboard (the home view), then one list per record type.
-NAV_KEYS: tuple[str, ...] = (DASHBOARD, *RECORD_TYPE_KEYS)
 
-
-class RecordViewLike(Protocol):
-    """What the main window needs of a record view (ui/forms/record_view.py)."""
-
-    record_id: int | None
-    type_key: str
-
-    def has_unsaved_changes(self) -> bool: ...
-    def maybe_close(self) -> bool: ...
-    def save(self) -> None: ...
-
-
-def _default_record_view(ctx: AppContext, type_key: str, record_id: int | None) -> QWidget:
-    from workinggroup_ui.forms.record_view import RecordView
-
-    return RecordView(ctx, type_key, record_id)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowActions, RecordTabs, WindowDialogs, QMainWindow):
     def __init__(
         self,
         ctx: AppContext | None = None,
@@ -154,224 +130,6 @@ class MainWindow(QMainWindow):
             self.attach(ctx)
 
     # --- building ------------------------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon: str | None = None,
-        tip: str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(icons.icon(icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_actions(self) -> None:
-        self.new_action = self._action(
-            self.tr("&New record"),
-            self.new_record,
-            QKeySequence.StandardKey.New,
-            "new",
-            self.tr("Create a record of the kind shown in the list (Ctrl+N)"),
-        )
-        self.save_action = self._action(
-            self.tr("&Save"),
-            self.save_current,
-            QKeySequence.StandardKey.Save,
-            "save",
-            self.tr("Save the record in the current tab (Ctrl+S)"),
-        )
-        self.close_tab_action = self._action(
-            self.tr("&Close record"), self.close_current_tab, QKeySequence.StandardKey.Close
-        )
-        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q", "quit")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.find_action = self._action(
-            self.tr("Search in &list"),
-            self.focus_list_search,
-            QKeySequence.StandardKey.Find,
-            "search",
-            self.tr("Filter the current list by text (Ctrl+F)"),
-        )
-        self.global_search_action = self._action(
-            self.tr("&Global search…"),
-            self.global_search,
-            "Ctrl+K",
-            "global_search",
-            self.tr("Search every kind of record (Ctrl+K)"),
-        )
-        self.refresh_action = self._action(
-            self.tr("&Refresh"),
-            self.refresh,
-            QKeySequence.StandardKey.Refresh,
-            "refresh",
-            self.tr("Read the current list again (F5)"),
-        )
-        if self.refresh_action.shortcut() != QKeySequence("F5"):
-            self.refresh_action.setShortcuts([self.refresh_action.shortcut(), QKeySequence("F5")])
-        self.columns_action = self._action(
-            self.tr("&Columns…"),
-            self.choose_columns,
-            None,
-            "columns",
-            self.tr("Choose the columns of the current list"),
-        )
-        self.about_action = self._action(self.tr("&About"), self.about, None, "about")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.export_action = self._named(
-            self._action(
-                self.tr("&Export list…"),
-                self.export_list,
-                "Ctrl+E",
-                "export",
-                self.tr("Save the current list, as filtered, to CSV or Excel (Ctrl+E)"),
-            ),
-            "export_list",
-        )
-        self.import_action = self._named(
-            self._action(
-                self.tr("&Import…"),
-                self.import_records,
-                None,
-                "import",
-                self.tr("Add records from a spreadsheet"),
-            ),
-            "import",
-        )
-        self.exchange_action = self._named(
-            self._action(
-                self.tr("E&xchange packages…"),
-                self.exchange_packages,
-                None,
-                "exchange",
-                self.tr("Send or receive a signed package of records with the counterpart"),
-            ),
-            "exchange",
-        )
-        self.lock_action = self._named(
-            self._action(self.tr("&Lock"), self.lock_now, "Ctrl+L", "lock"), "lock"
-        )
-        self.preferences_action = self._named(
-            self._action(self.tr("&Preferences…"), self.open_preferences, None, "preferences"),
-            "preferences",
-        )
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.audit_action = self._named(
-            self._action(self.tr("&Audit trail…"), self.open_audit_trail, None, "audit"),
-            "audit_trail",
-        )
-        self.users_action = self._named(
-            self._action(self.tr("&Users…"), self.open_users, None, "users"), "users"
-        )
-        self.go_actions: dict[str, QAction] = {}
-        self.dashboard_action = self._action(
-            self.tr("Dashboard"), self.show_dashboard, "Alt+0", DASHBOARD
-        )
-        for n, key in enumerate(RECORD_TYPE_KEYS, start=1):
-            action = self._action(
-                vocabulary.word("record_type_plural", key, self.lang),
-                lambda key=key: self.show_list(key),
-                f"Alt+{n}",
-                key,
-            )
-            self.go_actions[key] = action
-        self.language_actions: dict[str, QAction] = {}
-        for code, name in LANGUAGES:
-            action = QAction(name, self)
-            action.setCheckable(True)
-            action.setChecked(self.lang == code)
-            action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
-            self.language_actions[code] = action
-
-    @staticmethod
-    def _named(action: QAction, name: str) -> QAction:
-        action.setObjectName(f"action_{name}")
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.save_action)
-        file_menu.addAction(self.close_tab_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.exchange_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.lock_action)
-        file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        edit_menu.addAction(self.find_action)
-        edit_menu.addAction(self.global_search_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.preferences_action)
-        view_menu = bar.addMenu(self.tr("&View"))
-        view_menu.addAction(self.refresh_action)
-        view_menu.addAction(self.columns_action)
-        view_menu.addSeparator()
-        lang_menu = view_menu.addMenu(self.tr("&Language"))
-        for action in self.language_actions.values():
-            lang_menu.addAction(action)
-        go_menu = bar.addMenu(self.tr("&Go"))
-        go_menu.addAction(self.dashboard_action)
-        go_menu.addSeparator()
-        for action in self.go_actions.values():
-            go_menu.addAction(action)
-        self.tools_menu = bar.addMenu(self.tr("&Tools"))
-        self.tools_menu.addAction(self.audit_action)
-        self.tools_menu.addAction(self.users_action)
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        tb = QToolBar(self.tr("Main toolbar"))
-        tb.setObjectName("main_toolbar")
-        tb.setMovable(False)
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (
-            self.new_action,
-            self.save_action,
-            None,
-            self.find_action,
-            self.global_search_action,
-            self.refresh_action,
-            self.columns_action,
-        ):
-            if action is None:
-                tb.addSeparator()
-            else:
-                tb.addAction(action)
-        self.addToolBar(tb)
-        self.toolbar = tb
-
-    def _build_status_bar(self) -> None:
-        sb = self.statusBar()
-        self.db_label = QLabel()
-        self.db_label.setObjectName("status_database")
-        self.db_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("status_count")
-        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.busy = QProgressBar()
-        self.busy.setObjectName("status_busy")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(120)
-        self.busy.setMaximumHeight(14)
-        self.busy.setTextVisible(False)
-        self.busy.setAccessibleName(self.tr("Working…"))
-        self.busy.setVisible(False)
-        sb.addPermanentWidget(self.count_label)
-        sb.addPermanentWidget(self.busy)
-        sb.addPermanentWidget(self.db_label)
 
     def _restore_window(self) -> None:
         geometry = self.settings.get(opts.WINDOW_GEOMETRY)
@@ -535,231 +293,7 @@ class MainWindow(QMainWindow):
 
     # --- records in tabs -----------------------------------------------------------------------
 
-    def record_views(self) -> list[Any]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]
-
-    def find_tab(self, type_key: str, record_id: int) -> int:
-        for i, view in enumerate(self.record_views()):
-            if getattr(view, "type_key", None) == type_key and view.record_id == record_id:
-                return i
-        return -1
-
-    def open_record(self, type_key: str, record_id: int) -> Any:
-        """Show a record in a tab, reusing its tab if it is already open."""
-        if self.ctx is None:
-            return None
-        index = self.find_tab(type_key, record_id)
-        if index >= 0:
-            self.tabs.setCurrentIndex(index)
-            return self.tabs.widget(index)
-        view = self.record_view_factory(self.ctx, type_key, record_id)
-        return self._add_tab(view, self._initial_title(type_key, record_id))
-
-    def new_record(self, type_key: str | None = None) -> Any:
-        if self.ctx is None:
-            return None
-        type_key = type_key or self.current_type()
-        view = self.record_view_factory(self.ctx, type_key, None)
-        title = self.tr("New %1").replace(
-            "%1",
-            vocabulary.word("record_type", type_key, self.lang).lower()
-            if not self.lang.startswith("zh")
-            else vocabulary.word("record_type", type_key, self.lang),
-        )
-        return self._add_tab(view, title)
-
-    def _initial_title(self, type_key: str, record_id: int) -> str:
-        from workinggroup_app.read import related
-
-        assert self.ctx is not None
-        try:
-            with self.ctx.db.session() as s:
-                obj = related.get(s, type_key, record_id)
-                return obj.reference if obj is not None else str(record_id)
-        except Exception:
-            log.exception("reading the reference of %s %s", type_key, record_id)
-            return str(record_id)
-
-    def _add_tab(self, view: QWidget, title: str) -> QWidget:
-        index = self.tabs.addTab(view, icons.icon(getattr(view, "type_key", "")), title)
-        self.tabs.setTabToolTip(index, title)
-        if hasattr(view, "title_changed"):
-            view.title_changed.connect(lambda text, v=view: self._retitle(v, text))
-        if hasattr(view, "open_record"):
-            view.open_record.connect(self.open_record)
-        self.tabs.setCurrentIndex(index)
-        self._show_tabs()
-        self._update_actions()
-        return view
-
-    def _show_tabs(self) -> None:
-        if self.tabs.isVisible():
-            return
-        self.tabs.setVisible(True)
-        sizes = self.splitter.sizes()
-        total = sum(sizes)
-        if total > 0 and sizes[2] < 300:
-            nav = max(sizes[0], 150)
-            records = max(int(total * 0.38), 300)
-            self.splitter.setSizes([nav, max(total - nav - records, 300), records])
-
-    def _retitle(self, view: QWidget, text: str) -> None:
-        index = self.tabs.indexOf(view)
-        if index >= 0:
-            short = text if len(text) <= 28 else text[:27] + "…"
-            self.tabs.setTabText(index, short)
-            self.tabs.setTabToolTip(index, text)
-
-    def current_record_view(self) -> Any:
-        return self.tabs.currentWidget()
-
-    def close_tab(self, index: int) -> bool:
-        view = self.tabs.widget(index)
-        if view is None:
-            return True
-        self.tabs.setCurrentIndex(index)
-        if hasattr(view, "maybe_close") and not view.maybe_close():
-            return False
-        self.tabs.removeTab(index)
-        view.deleteLater()
-        if self.tabs.count() == 0:
-            self.tabs.setVisible(False)
-        self._update_actions()
-        return True
-
-    def close_current_tab(self) -> None:
-        if self.tabs.count():
-            self.close_tab(self.tabs.currentIndex())
-
-    def save_current(self) -> None:
-        view = self.current_record_view()
-        if view is not None and hasattr(view, "save"):
-            view.save()
-
-    def _update_actions(self, *_args: Any) -> None:
-        has_db = self.ctx is not None
-        has_tab = self.tabs.count() > 0
-        for action in (
-            self.new_action,
-            self.find_action,
-            self.global_search_action,
-            self.refresh_action,
-            self.columns_action,
-            *self.go_actions.values(),
-            self.dashboard_action,
-            self.exchange_action,
-            self.preferences_action,
-        ):
-            action.setEnabled(has_db)
-        self.save_action.setEnabled(has_tab)
-        self.close_tab_action.setEnabled(has_tab)
-        self.export_action.setEnabled(has_db and self.current_list() is not None)
-        self.lock_action.setEnabled(self.idle_lock is not None)
-        role = self.ctx.actor.role if self.ctx is not None else None
-        if role is None:
-            self.import_action.setEnabled(False)
-            self.audit_action.setVisible(False)
-            self.users_action.setVisible(False)
-            self.tools_menu.menuAction().setVisible(False)
-            return
-        from workinggroup_app.domain.permissions import allowed
-
-        self.new_action.setEnabled(allowed(role, "create", self.current_type()))
-        self.import_action.setEnabled(allowed(role, "import"))
-        self.audit_action.setVisible(allowed(role, "audit_view"))
-        self.users_action.setVisible(allowed(role, "manage_users"))
-        self.tools_menu.menuAction().setVisible(
-            self.audit_action.isVisible() or self.users_action.isVisible()
-        )
-
     # --- dialogs of the menus -------------------------------------------------------------------
-
-    def _open_dialog(self, name: str, make: Callable[[], QDialog]) -> QDialog | None:
-        """Show the dialog of one menu action (non-blocking), or raise it if it is open."""
-        if self.ctx is None:
-            return None
-        dialog = self.dialogs.get(name)
-        if dialog is not None:
-            dialog.raise_()
-            dialog.activateWindow()
-            return dialog
-        dialog = make()
-        dialog.setObjectName(f"dialog_{name}")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _r, name=name: self.dialogs.pop(name, None))
-        self.dialogs[name] = dialog
-        dialog.open()
-        return dialog
-
-    def export_list(self) -> QDialog | None:
-        """File > Export list…: the list on screen, with its current filter."""
-        view = self.current_list()
-        if view is None or self.ctx is None:
-            return None
-        from workinggroup_ui.dialogs.export import ExportDialog
-
-        ctx, spec = self.ctx, view.current_spec()
-        return self._open_dialog("export_list", lambda: ExportDialog(ctx, spec, self))
-
-    def import_records(self) -> QDialog | None:
-        if self.ctx is None:
-            return None
-        from workinggroup_ui.dialogs.import_sheet import ImportDialog
-
-        from workinggroup_app.exchange.sheets.mapping import IMPORT_TYPES
-
-        ctx = self.ctx
-        key = self.current_type() if self.current_list() is not None else "referral"
-        key = key if key in IMPORT_TYPES else "referral"
-        return self._open_dialog("import", lambda: ImportDialog(ctx, self, type_key=key))
-
-    def exchange_packages(self) -> QDialog | None:
-        if self.ctx is None:
-            return None
-        from workinggroup_ui.dialogs.exchange import ExchangeDialog
-
-        ctx = self.ctx
-        return self._open_dialog("exchange", lambda: ExchangeDialog(ctx, self))
-
-    def open_preferences(self) -> QDialog | None:
-        from workinggroup_ui.dialogs.preferences import PreferencesDialog
-
-        ctx = self.ctx
-        dialog = self._open_dialog(
-            "preferences", lambda: PreferencesDialog(ctx, self.settings, self)
-        )
-        if isinstance(dialog, PreferencesDialog):
-            dialog.language_changed.connect(self._language_chosen)
-            dialog.idle_minutes_changed.connect(self._idle_minutes_chosen)
-        return dialog
-
-    def _idle_minutes_chosen(self, minutes: int) -> None:
-        if self.idle_lock is not None:
-            self.idle_lock.set_minutes(max(0, minutes))
-
-    def _language_chosen(self, code: str) -> None:
-        for c, action in self.language_actions.items():
-            action.setChecked(c == code)
-
-    def open_audit_trail(self) -> QDialog | None:
-        from workinggroup_app.domain.permissions import allowed
-
-        if self.ctx is None or not allowed(self.ctx.actor.role, "audit_view"):
-            return None
-        from workinggroup_ui.dialogs.audit_trail import AuditViewerDialog
-
-        ctx = self.ctx
-        return self._open_dialog("audit_trail", lambda: AuditViewerDialog(ctx, self))
-
-    def open_users(self) -> QDialog | None:
-        from workinggroup_app.domain.permissions import allowed
-
-        if self.ctx is None or not allowed(self.ctx.actor.role, "manage_users"):
-            return None
-        from workinggroup_ui.dialogs.users import UserAdminDialog
-
-        ctx = self.ctx
-        return self._open_dialog("users", lambda: UserAdminDialog(ctx, self))
 
     # --- idle lock ------------------------------------------------------------------------------
 
@@ -794,44 +328,6 @@ class MainWindow(QMainWindow):
 
     # --- search, about, language -------------------------------------------------------------
 
-    def global_search(self) -> SearchDialog | None:
-        if self.ctx is None:
-            return None
-        from workinggroup_ui.dialogs.search import SearchDialog
-
-        if self.search_dialog is None:
-            self.search_dialog = SearchDialog(self.ctx, self)
-            self.search_dialog.open_record.connect(self.open_record)
-        self.search_dialog.start()
-        return self.search_dialog
-
-    def about(self) -> None:
-        from workinggroup_app import __version__
-
-        where = self.ctx.db.display_name if self.ctx is not None else self.tr("(none open)")
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("About"))
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr("Counternarcotics Working Group case manager")
-            + "\n"
-            + self.tr("Version %1").replace("%1", __version__)
-        )
-        box.setInformativeText(self.tr("Database: %1").replace("%1", where))
-        box.exec()
-
-    def choose_language(self, code: str) -> None:
-        for c, action in self.language_actions.items():
-            action.setChecked(c == code)
-        self.settings.set(opts.LANGUAGE, code)
-        if code != self.lang:
-            QMessageBox.information(
-                self,
-                self.tr("Language"),
-                self.tr("The new language is used the next time the application starts."),
-            )
-
     # --- closing --------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -860,12 +356,3 @@ class MainWindow(QMainWindow):
         # The language is stored only when chosen (View > Language, Preferences): "" keeps
         # following the system, and --lang for one run does not become the default.
         self.settings.sync()
-
-
-def _short_name(ctx: AppContext) -> str:
-    from pathlib import Path
-
-    name = ctx.db.display_name
-    if ctx.db.is_sqlite and "///" in name:
-        return Path(name.split("///", 1)[1]).name
-    return name

@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
 from workinggroup_ui import settings as opts
 from workinggroup_ui.lists.model import ID_ROLE
-from workinggroup_ui.window.main_window import RECORD_TYPE_KEYS, MainWindow
+from workinggroup_ui.window.main_window import MainWindow
+from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
 
 from workinggroup_app.read import related
 
