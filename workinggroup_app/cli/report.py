@@ -1,24 +1,24 @@
 """``workinggroup-app report ...``: the manager's review PDF and a quick overdue list.
 
-``cli.py`` calls ``add_commands(subparsers)``; each subcommand sets ``func`` to a handler
-``(args) -> int`` that opens the database with ``open_database(args.database_url)``::
+``cli.main`` calls ``add_commands(subparsers)``; each subcommand sets ``func`` to a handler
+``(args) -> int`` that opens the database with ``base.open_db``::
 
     workinggroup-app report review --audience internal -o review.pdf
     workinggroup-app report overdue [--format text|csv] [--audience bilateral] [-o FILE]
 
-Expected problems raise ``DomainError`` (``cli.py`` prints them as one line, exit 1).
+Expected problems raise ``DomainError`` (``base.guarded`` prints them as one line, exit 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import os
 import sys
 from datetime import date
 from typing import Any, TextIO
 
+from workinggroup_app.cli.base import actor, open_db, say
 from workinggroup_app.domain.cli_names import AUDIENCES
 
 # the columns of ``report overdue --format csv``, named as the fields they hold
@@ -71,36 +71,19 @@ def _today_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _actor() -> Any:
-    from workinggroup_app.domain.permissions import Actor
-
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in some containers
-        user = "cli"
-    return Actor(user[:64] or "cli", "administrator", "command line")
-
-
-def _open(args: argparse.Namespace) -> Any:
-    from workinggroup_app.storage.database import open_database
-
-    return open_database(getattr(args, "database_url", None))
-
-
 def cmd_review(args: argparse.Namespace) -> int:
     from workinggroup_app.reports.review import export_review
 
-    db = _open(args)
+    db = open_db(args)
     try:
         report = export_review(
-            db, args.output, audience=args.audience, today=args.today, actor=_actor()
+            db, args.output, audience=args.audience, today=args.today, actor=actor()
         )
     finally:
         db.dispose()
-    print(
+    say(
         f"wrote {report.path} ({report.pages} pages, {report.figures} figures, "
-        f"{report.audience}) in {report.seconds:.1f} s",
-        flush=True,
+        f"{report.audience}) in {report.seconds:.1f} s"
     )
     return 0
 
@@ -109,7 +92,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     from workinggroup_app.read.dashboard.overdue import overdue_rows
 
     today = args.today or date.today()
-    db = _open(args)
+    db = open_db(args)
     out: TextIO
     close = False
     if args.output:
@@ -134,7 +117,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
         if close:
             out.close()
     if args.output:
-        print(f"wrote {n:,} overdue action items to {args.output}", flush=True)
+        say(f"wrote {n:,} overdue action items to {args.output}")
     return 0
 
 

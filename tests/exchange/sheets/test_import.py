@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from tests.helpers import TODAY, World
-from workinggroup_app.cli import exchange as cli_exchange
+from workinggroup_app.cli import sheets as cli_sheets
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
@@ -579,7 +579,7 @@ def cli(url: str, *argv: str) -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--lang")
     sub = parser.add_subparsers(dest="command")
-    cli_exchange.add_commands(sub)
+    cli_sheets.add_commands(sub)
     args = parser.parse_args(["--database-url", url, *argv])
     return args.func(args)
 

@@ -1,0 +1,208 @@
+"""What every command shares: who acts, which database, how to speak, how to fail.
+
+A command is a function ``(args) -> int`` registered with ``set_defaults(func=...)`` by its
+module's ``add_commands``. ``guarded`` runs it: expected problems (bad input, a damaged or
+too-new database, a missing file) print one line on stderr and exit 1; usage errors exit 2;
+neither prints a traceback. The database layer is imported only inside the functions, so
+starting the desktop never waits for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ERROR = 1
+USAGE = 2
+LANGS = ("en", "zh_CN")
+
+
+class UsageError(Exception):
+    """Arguments that parse but make no sense together (exit status 2)."""
+
+
+# --- who acts, on which database -------------------------------------------------------------
+
+
+def actor() -> Any:
+    """The person at the terminal, as the audit trail names them."""
+    from workinggroup_app.domain.permissions import Actor
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "cli"
+    return Actor(user[:64] or "cli", "administrator", "command line")
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from workinggroup_app.storage.engine import normalise_url
+    from workinggroup_app.storage.paths import default_database_url
+
+    return normalise_url(getattr(args, "database_url", None) or default_database_url())
+
+
+def missing_file(url: str) -> Path | None:
+    """The SQLite file a command needs but that does not exist, else None."""
+    from workinggroup_app.storage.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return path
+    return None
+
+
+def open_db(args: argparse.Namespace, *, migrate: bool = True, must_exist: bool = False) -> Any:
+    """The database of ``--database-url`` (or the default), brought up to date."""
+    from workinggroup_app.domain.errors import StorageError
+    from workinggroup_app.storage.database import open_database
+
+    url = database_url(args)
+    missing = missing_file(url) if must_exist else None
+    if missing is not None:
+        raise StorageError(f"There is no database at {missing}.", f"{missing} 处没有数据库。")
+    return open_database(url, migrate=migrate)
+
+
+# --- speaking --------------------------------------------------------------------------------
+
+
+def lang_of(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or "en"
+
+
+def word_for(args: argparse.Namespace, en: str, zh: str) -> str:
+    """The message in the language of ``--lang``."""
+    return zh if lang_of(args).startswith("zh") else en
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def error(message: str) -> None:
+    print(f"workinggroup-app: error: {one_line(message)}", file=sys.stderr, flush=True)
+
+
+class Progress:
+    """A percentage on a terminal (stderr); silent otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty and total:
+            sys.stderr.write(f"\r{self.label} {100 * done // total:3d}%")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+            sys.stderr.flush()
+
+
+def progress_printer() -> Callable[..., None]:
+    """Progress on a terminal only; whatever the reporter passes is shown as it is."""
+    tty = sys.stderr.isatty()
+
+    def progress(*values: Any, **named: Any) -> None:
+        if tty:
+            text = " ".join(str(v) for v in (*values, *named.values()))
+            sys.stderr.write("\r" + text[:78].ljust(78))
+            sys.stderr.flush()
+
+    return progress
+
+
+def clear_progress() -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write("\r" + " " * 78 + "\r")
+        sys.stderr.flush()
+
+
+# --- arguments -------------------------------------------------------------------------------
+
+
+def date_arg(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def number_arg(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+# --- failing ---------------------------------------------------------------------------------
+
+
+def guarded(
+    fn: Callable[[], int], args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> int:
+    """Run a command; expected errors become one line on stderr and an exit status."""
+    lang = getattr(args, "lang", None) or "en"
+    try:
+        return fn()
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        error(str(exc))
+        return USAGE
+    except KeyboardInterrupt:
+        error("interrupted")
+        return 130
+    except Exception as exc:
+        code = expected(exc, lang)
+        if code is None:
+            raise
+        return code
+
+
+def expected(exc: Exception, lang: str) -> int | None:
+    """The exit status of an expected error, after saying it on stderr; None otherwise.
+    (The database layer's errors are imported only now: starting the window must not wait
+    on importing it.)"""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from workinggroup_app.domain.errors import DomainError
+    from workinggroup_app.storage.backup import ServerDatabaseError
+
+    if isinstance(exc, ServerDatabaseError):
+        error(exc.message(lang))
+        return USAGE
+    if isinstance(exc, DomainError):
+        error(exc.message(lang))
+        return ERROR
+    if isinstance(exc, KeyError):
+        text = str(exc.args[0] if exc.args else "")
+        if not text.startswith("unknown record type"):
+            return None
+        error(text)
+        return USAGE
+    if isinstance(exc, ArgumentError):
+        error(f"invalid database URL: {exc}")
+        return USAGE
+    if isinstance(exc, OperationalError):
+        error(f"cannot use the database: {getattr(exc, 'orig', None) or exc}")
+        return ERROR
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        error(f"{exc.strerror or exc}{where}")
+        return ERROR
+    return None

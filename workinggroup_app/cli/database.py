@@ -1,0 +1,156 @@
+"""``db upgrade|current|check``, ``audit verify``, ``backup`` and ``restore``: the database
+itself, its schema, its audit chain and its copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from workinggroup_app.cli.base import (
+    ERROR,
+    database_url,
+    missing_file,
+    open_db,
+    say,
+)
+
+
+def add_commands(subparsers: Any) -> None:
+    """Register ``db``, ``audit``, ``backup`` and ``restore``."""
+    db = subparsers.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser(
+        "upgrade", help="bring the schema to the latest version (backs up first)"
+    ).set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser(
+        "current", help="print the current and the latest schema revision"
+    ).set_defaults(func=cmd_db_current)
+    db_sub.add_parser(
+        "check", help="read every page of the SQLite file (integrity check)"
+    ).set_defaults(func=cmd_db_check)
+
+    au = subparsers.add_parser("audit", help="audit trail")
+    au_sub = au.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    au_sub.add_parser(
+        "verify", help="check that no audit event was changed or removed"
+    ).set_defaults(func=cmd_audit_verify)
+
+    bk = subparsers.add_parser(
+        "backup", help="copy the SQLite database to a file (safe while in use)"
+    )
+    bk.add_argument("-o", "--output", required=True, metavar="FILE")
+    bk.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    bk.set_defaults(func=cmd_backup)
+
+    rs = subparsers.add_parser(
+        "restore", help="replace the SQLite database with a backup (the current one is kept)"
+    )
+    rs.add_argument("file", metavar="FILE")
+    rs.set_defaults(func=cmd_restore)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage.migrate import schema_state, upgrade
+
+    db = open_db(args, migrate=False)
+    try:
+        before = schema_state(db.engine)
+        if before.up_to_date:
+            say(f"already at the latest revision {before.head}")
+            return 0
+        backup = upgrade(db.engine)
+        say(f"upgraded {db.display_name} from {before.current or 'empty'} to {before.head}")
+        if backup:
+            say(f"backup of the previous version: {backup}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage.migrate import known_revisions, schema_state
+
+    missing = missing_file(database_url(args))
+    if missing is not None:
+        say(f"current revision: none (no database at {missing})")
+        say(f"head revision: {known_revisions()[1]}")
+        return 0
+    db = open_db(args, migrate=False)
+    try:
+        state = schema_state(db.engine)
+    finally:
+        db.dispose()
+    say(f"current revision: {state.current or 'none (empty database)'}")
+    say(f"head revision: {state.head}")
+    say("up to date" if state.up_to_date else "behind: run 'workinggroup-app db upgrade'")
+    return 0
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    """The full page-by-page check that start-up skips for large files."""
+    from workinggroup_app.storage.engine import (
+        check_sqlite_integrity,
+        create_app_engine,
+        sqlite_path,
+    )
+
+    url = database_url(args)
+    missing = missing_file(url)
+    if missing is not None:
+        raise FileNotFoundError(f"no database at {missing}")
+    engine = create_app_engine(url, readonly=True)
+    try:
+        if sqlite_path(engine.url.render_as_string(hide_password=False)) is None:
+            say("integrity check: a PostgreSQL server checks its own pages; nothing to do")
+            return 0
+        check_sqlite_integrity(engine, full=True)  # raises StorageError when damaged
+    finally:
+        engine.dispose()
+    say("integrity check: ok")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from workinggroup_app.audit import trail
+    from workinggroup_app.storage.snapshot import snapshot_session
+
+    db = open_db(args, must_exist=True)
+    try:
+        with snapshot_session(db) as session:
+            result = trail.verify(session)
+    finally:
+        db.dispose()
+    if result.ok:
+        say(f"audit trail intact: {result.checked:,} events")
+        return 0
+    print(f"audit trail broken at event #{result.first_bad_id}: {result.reason}", file=sys.stderr)
+    return ERROR
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage import backup
+    from workinggroup_app.storage.engine import sqlite_path
+
+    url = database_url(args)
+    if sqlite_path(url) is None:
+        raise backup.server_database_error("backup")
+    db = open_db(args, migrate=False, must_exist=True)
+    try:
+        dest = backup.backup_database(db, args.output, overwrite=args.force)
+    finally:
+        db.dispose()
+    say(f"backed up {db.display_name} to {dest} ({dest.stat().st_size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage import backup
+
+    result = backup.restore_database(database_url(args), args.file)
+    say(f"restored {result.target} from {result.source} (schema {result.revision})")
+    if result.previous is not None:
+        kind = "damaged database, moved aside unchanged" if result.previous_damaged else "backup"
+        say(f"the previous database was kept ({kind}): {result.previous}")
+    return 0
