@@ -632,10 +632,6 @@
         <translation>您的角色无权为对方导出</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
         <source>Format</source>
         <translation>格式</translation>
     </message>
@@ -656,10 +652,6 @@
         <translation>文件包含列表按当前筛选条件显示的行。</translation>
     </message>
     <message>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -674,10 +666,6 @@
     <message>
         <source>Choose where to save the file.</source>
         <translation>请选择文件的保存位置。</translation>
-    </message>
-    <message>
-        <source>The folder {0} does not exist.</source>
-        <translation>文件夹 {0} 不存在。</translation>
     </message>
     <message>
         <source>Exporting…</source>
@@ -1341,20 +1329,12 @@
         <translation>您的角色无权为对方导出</translation>
     </message>
     <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
     <message>
         <source>This meeting has unsaved changes; the packet shows the saved version.</source>
         <translation>此会议有未保存的更改；会议材料显示已保存的版本。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
     </message>
     <message>
         <source>Save the packet as</source>
@@ -1367,10 +1347,6 @@
     <message>
         <source>Choose where to save the packet.</source>
         <translation>请选择会议材料的保存位置。</translation>
-    </message>
-    <message>
-        <source>The folder {0} does not exist.</source>
-        <translation>文件夹 {0} 不存在。</translation>
     </message>
     <message>
         <source>Writing the packet for {0}…</source>
@@ -1632,6 +1608,21 @@
     <message>
         <source>&amp;Role:</source>
         <translation>角色(&amp;R):</translation>
+    </message>
+</context>
+<context>
+    <name>SaveFileDialog</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>The folder {0} does not exist.</source>
+        <translation>文件夹 {0} 不存在。</translation>
     </message>
 </context>
 <context>

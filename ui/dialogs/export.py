@@ -12,43 +12,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
+from workinggroup_ui.dialogs.save_file import SaveFileDialog, default_folder
+from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
-from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import cli_name
 from workinggroup_app.read.lists import ListSpec
 
 
-def _default_folder() -> Path:
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
-
-
-class ExportDialog(QDialog):
-    exported = Signal(object)  # (path, row count)
+class ExportDialog(SaveFileDialog):
+    """``exported`` carries (path, row count)."""
 
     def __init__(self, ctx: AppContext, spec: ListSpec, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.spec = spec
-        self._running = False
         what = ctx.pick(
             vocabulary.word("record_type_plural", spec.record_type),
             vocabulary.word("record_type_plural", spec.record_type, "zh"),
@@ -91,33 +78,19 @@ class ExportDialog(QDialog):
         if not may:
             self.bilateral.setToolTip(self.tr("Your role may not export for the counterpart"))
 
-        self.path = QLineEdit(self)
-        self.path.setText(str(_default_folder() / f"{cli_name(spec.record_type)}.xlsx"))
-        self.browse = QPushButton(self.tr("Browse…"), self)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(self.browse)
+        self.path.setText(str(default_folder() / f"{cli_name(spec.record_type)}.xlsx"))
 
         form = QFormLayout()
         form.addRow(self.tr("Format"), fmt_row)
         form.addRow(self.tr("Column headers"), head_row)
         form.addRow("", self.words_check)
         form.addRow(self.tr("Audience"), self.bilateral)
-        form.addRow(self.tr("Save as"), path_row)
+        form.addRow(self.tr("Save as"), self.add_path_field())
 
         self.note = plain_label(
             self.tr("The file holds the rows of the list as it is filtered now."), self
         )
         self.note.setWordWrap(True)
-        self.error = plain_label("", self)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Export"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -126,10 +99,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.format_group.buttonToggled.connect(self._format_changed)
-        self.browse.clicked.connect(self.choose_path)
-        self.buttons.accepted.connect(self.export)
-        self.buttons.rejected.connect(self.reject)
-        ctx.ops.busy_changed.connect(self._on_busy)
 
     def fmt(self) -> str:
         return "xlsx" if self.xlsx.isChecked() else "csv"
@@ -140,31 +109,21 @@ class ExportDialog(QDialog):
             if current.suffix.lower() in (".csv", ".xlsx"):
                 self.path.setText(str(current.with_suffix("." + self.fmt())))
 
-    def choose_path(self) -> None:
-        pattern = (
-            self.tr("Excel workbooks (*.xlsx)")
-            if self.fmt() == "xlsx"
-            else self.tr("CSV files (*.csv)")
-        )
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the list as"), self.path.text(), pattern
-        )
-        if path:
-            self.path.setText(path)
+    def suffix(self) -> str:
+        return "." + self.fmt()
+
+    def file_filter(self) -> str:
+        if self.fmt() == "xlsx":
+            return self.tr("Excel workbooks (*.xlsx)")
+        return self.tr("CSV files (*.csv)")
+
+    def save_title(self) -> str:
+        return self.tr("Export the list as")
 
     def export(self) -> None:
-        text = self.path.text().strip()
-        if not text:
-            self._show_error(self.tr("Choose where to save the file."))
+        out = self.checked_target(self.tr("Choose where to save the file."))
+        if out is None:
             return
-        out = Path(text).expanduser()
-        suffix = "." + self.fmt()
-        if out.suffix.lower() != suffix:
-            out = out.with_name(out.name + suffix)
-        if not out.parent.is_dir():
-            self._show_error(self.tr("The folder {0} does not exist.").format(str(out.parent)))
-            return
-        self.error.hide()
         db, spec, actor = self.ctx.db, self.spec, self.ctx.actor
         fmt = self.fmt()
         headers = "zh" if self.zh_headers.isChecked() else "en"
@@ -188,33 +147,4 @@ class ExportDialog(QDialog):
             )
             return out, n
 
-        self._running = True
-        self.ok_button.setEnabled(False)
-        self.ctx.ops.run(
-            work,
-            on_success=self._done,
-            on_failure=self._failed,
-            progress_label=self.tr("Exporting…"),
-            parent=self,
-        )
-
-    def _done(self, result: Any) -> None:
-        self._running = False
-        self.ok_button.setEnabled(True)
-        self.exported.emit(result)
-        self.accept()
-
-    def _failed(self, error: DomainError) -> bool:
-        self._running = False
-        self.ok_button.setEnabled(True)
-        self._show_error(error.message(self.ctx.lang))
-        return True
-
-    def _on_busy(self, busy: bool) -> None:
-        if not busy and self._running:  # cancelled
-            self._running = False
-            self.ok_button.setEnabled(True)
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()
+        self.start(work, self.tr("Exporting…"))

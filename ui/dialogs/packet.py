@@ -11,42 +11,31 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
+from workinggroup_ui.dialogs.save_file import SaveFileDialog, default_folder
+from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import permissions
-from workinggroup_app.domain.errors import DomainError
 
 AUDIENCES = ("bilateral", "internal")
-
-
-def default_folder() -> Path:
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
 def default_name(reference: str, audience: str) -> str:
     return f"{reference}-{audience}.pdf"
 
 
-class PacketDialog(QDialog):
-    exported = Signal(object)  # the export result (.pages, .path)
+class PacketDialog(SaveFileDialog):
+    """``exported`` carries the export result (.pages, .path)."""
 
     def __init__(
         self,
@@ -57,12 +46,10 @@ class PacketDialog(QDialog):
         unsaved: bool = False,
         folder: Path | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.reference = meeting_reference
         self.result_info: Any = None
         self.opened: str | None = None
-        self._running = False
         self.setWindowTitle(self.tr("Export packet: {0}").format(meeting_reference))
         self.setMinimumWidth(520)
 
@@ -84,15 +71,11 @@ class PacketDialog(QDialog):
         box_layout.addWidget(self.bilateral)
         box_layout.addWidget(self.internal)
 
-        self.path = QLineEdit(self)
         self.path.setText(
             str((folder or default_folder()) / default_name(meeting_reference, self.audience()))
         )
-        self.browse = QPushButton(self.tr("Browse…"), self)
-        path_row = QHBoxLayout()
-        path_row.addWidget(QLabel(self.tr("Save as"), self))
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(self.browse)
+        self.path_row.addWidget(QLabel(self.tr("Save as"), self))
+        path_row = self.add_path_field()
 
         self.unsaved_note = plain_label(
             self.tr("This meeting has unsaved changes; the packet shows the saved version."),
@@ -100,15 +83,6 @@ class PacketDialog(QDialog):
         )
         self.unsaved_note.setWordWrap(True)
         self.unsaved_note.setVisible(unsaved)
-        self.error = plain_label("", self)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Export"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(box)
@@ -118,10 +92,6 @@ class PacketDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.audience_group.buttonToggled.connect(self._audience_changed)
-        self.browse.clicked.connect(self.choose_path)
-        self.buttons.accepted.connect(self.export)
-        self.buttons.rejected.connect(self.reject)
-        ctx.ops.busy_changed.connect(self._on_busy)
 
     def audience(self) -> str:
         return "bilateral" if self.bilateral.isChecked() else "internal"
@@ -137,25 +107,19 @@ class PacketDialog(QDialog):
         if current.name in {default_name(self.reference, a) for a in AUDIENCES}:
             self.path.setText(str(current.with_name(default_name(self.reference, self.audience()))))
 
-    def choose_path(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save the packet as"), self.path.text(), self.tr("PDF files (*.pdf)")
-        )
-        if path:
-            self.path.setText(path)
+    def suffix(self) -> str:
+        return ".pdf"
+
+    def file_filter(self) -> str:
+        return self.tr("PDF files (*.pdf)")
+
+    def save_title(self) -> str:
+        return self.tr("Save the packet as")
 
     def export(self) -> None:
-        text = self.path.text().strip()
-        if not text:
-            self._show_error(self.tr("Choose where to save the packet."))
+        out = self.checked_target(self.tr("Choose where to save the packet."))
+        if out is None:
             return
-        out = Path(text).expanduser()
-        if out.suffix.lower() != ".pdf":
-            out = out.with_name(out.name + ".pdf")
-        if not out.parent.is_dir():
-            self._show_error(self.tr("The folder {0} does not exist.").format(str(out.parent)))
-            return
-        self.error.hide()
         db, reference, audience, actor = (
             self.ctx.db,
             self.reference,
@@ -168,38 +132,12 @@ class PacketDialog(QDialog):
 
             return export_packet(db, reference, audience, out, progress=progress, actor=actor)
 
-        self._running = True
-        self.ok_button.setEnabled(False)
-        self.ctx.ops.run(
-            work,
-            on_success=self._done,
-            on_failure=self._failed,
-            progress_label=self.tr("Writing the packet for {0}…").format(reference),
-            parent=self,
-        )
+        self.start(work, self.tr("Writing the packet for {0}…").format(reference))
 
-    def _done(self, result: Any) -> None:
-        self._running = False
-        self.ok_button.setEnabled(True)
+    def written(self, result: Any) -> None:
+        """Open the packet (unless WORKINGGROUP_NO_OPEN=1)."""
         self.result_info = result
         path = str(getattr(result, "path", "") or "")
-        self.exported.emit(result)
         if path and os.environ.get("WORKINGGROUP_NO_OPEN") != "1":
             QDesktopServices.openUrl(QUrl.fromLocalFile(path))
             self.opened = path
-        self.accept()
-
-    def _failed(self, error: DomainError) -> bool:
-        self._running = False
-        self.ok_button.setEnabled(True)
-        self._show_error(error.message(self.ctx.lang))
-        return True
-
-    def _on_busy(self, busy: bool) -> None:
-        if not busy and self._running:  # cancelled: no success or failure is reported
-            self._running = False
-            self.ok_button.setEnabled(True)
-
-    def _show_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.show()

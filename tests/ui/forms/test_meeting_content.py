@@ -246,7 +246,7 @@ def test_packet_dialog_runs_the_export_with_progress(
     target = tmp_path / "out" / "packet"
     target.parent.mkdir()
     monkeypatch.setattr(
-        "workinggroup_ui.dialogs.packet.QFileDialog.getSaveFileName",
+        "workinggroup_ui.dialogs.save_file.QFileDialog.getSaveFileName",
         lambda *a, **k: (str(target), ""),
     )
     click(qtbot, dialog.browse)
