@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -45,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.panel_window import PanelWindow
 
 from workinggroup_app.audit import reading as aq
 from workinggroup_app.domain import vocabulary
@@ -406,14 +405,8 @@ class AuditViewer(QWidget):
         self.ctx.ops.run(work, on_success=done, on_failure=failed)
 
 
-class AuditViewerDialog(QDialog):
+class AuditViewerDialog(PanelWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Audit trail"))
         self.viewer = AuditViewer(ctx, self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.viewer)
-        layout.addWidget(buttons)
-        self.resize(1100, 700)
+        self.hold(self.tr("Audit trail"), self.viewer, 1100, 700)

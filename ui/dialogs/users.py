@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.panel_window import PanelWindow
 from workinggroup_ui.widgets.text import ERROR_STYLE
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
@@ -376,14 +377,8 @@ class UserAdmin(QWidget):
             self._run(lambda: users.unlock(db, actor, u.username))
 
 
-class UserAdminDialog(QDialog):
+class UserAdminDialog(PanelWindow):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("User accounts"))
         self.admin = UserAdmin(ctx, self)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.admin)
-        layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.hold(self.tr("User accounts"), self.admin, 760, 420)

@@ -9,16 +9,13 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
-from workinggroup_app.domain.permissions import SYSTEM, Actor
 from workinggroup_app.exchange.sheets.export import (
-    BATCH,
     FORMULA_START,
     RELEASABLE_COLUMN,
     file_columns,
@@ -108,28 +105,9 @@ class CsvSheet:
 
 
 def export_csv(
-    db: Database,
-    spec: lists.ListSpec,
-    path: str | os.PathLike[str],
-    *,
-    headers: str = "en",
-    audience: str = "internal",
-    actor: Actor = SYSTEM,
-    values: str = "keys",
-    progress: Callable[[int, int], Any] | None = None,
-    batch: int = BATCH,
+    db: Database, spec: lists.ListSpec, path: str | os.PathLike[str], **options: Any
 ) -> int:
-    """Write the records of ``spec`` to ``path`` as CSV (UTF-8 with BOM); returns the row
-    count. See ``export.write_list`` for the arguments."""
-    return write_list(
-        db,
-        spec,
-        path,
-        CsvSheet,
-        headers=headers,
-        audience=audience,
-        actor=actor,
-        values=values,
-        progress=progress,
-        batch=batch,
-    )
+    """Write the records of ``spec`` to ``path`` as CSV (UTF-8 with BOM); returns the row count.
+    ``options`` are ``export.write_list``'s: headers, audience, actor, values, progress,
+    batch."""
+    return write_list(db, spec, path, CsvSheet, **options)

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.fields import BOOL, CHOICE, READONLY, FieldDef, RecordType
-from workinggroup_app.domain.permissions import SYSTEM, Actor
 from workinggroup_app.exchange.sheets.export import (
-    BATCH,
     FORMULA_START,
     RELEASABLE_COLUMN,
     file_columns,
@@ -165,31 +162,12 @@ class XlsxSheet:
 
 
 def export_xlsx(
-    db: Database,
-    spec: lists.ListSpec,
-    path: str | os.PathLike[str],
-    *,
-    headers: str = "en",
-    audience: str = "internal",
-    actor: Actor = SYSTEM,
-    values: str = "keys",
-    progress: Callable[[int, int], Any] | None = None,
-    batch: int = BATCH,
+    db: Database, spec: lists.ListSpec, path: str | os.PathLike[str], **options: Any
 ) -> int:
     """Write the records of ``spec`` to ``path`` as an XLSX workbook; returns the row count.
-    Same arguments and columns as the CSV export (see ``export.write_list``)."""
-    return write_list(
-        db,
-        spec,
-        path,
-        XlsxSheet,
-        headers=headers,
-        audience=audience,
-        actor=actor,
-        values=values,
-        progress=progress,
-        batch=batch,
-    )
+    ``options`` are ``export.write_list``'s: headers, audience, actor, values, progress,
+    batch."""
+    return write_list(db, spec, path, XlsxSheet, **options)
 
 
 def _discard(ws: Any) -> None:

@@ -2,7 +2,7 @@
 
 Its modules: ``model`` (figures, charts, panels), ``dates``, ``counting`` (SQL counts and
 their exact ListSpecs), ``figures`` (``compute``) and ``overdue`` (since the last visit).
-Callers import from here.
+The names callers use most are here too.
 
 Every figure is a SQL aggregate (COUNT, GROUP BY, a median from window functions) and
 carries the ``queries.ListSpec`` that lists exactly the records it counts, so a click on
@@ -42,76 +42,25 @@ Rules a manager should know (also in the README of the dashboard):
   user's username or display name, compared without case and surrounding spaces.
 """
 
-from workinggroup_app.read.dashboard.counting import Among
 from workinggroup_app.read.dashboard.dates import (
-    WASHINGTON,
-    days_between,
     default_now,
     month_end,
-    month_of,
     month_start,
     washington_date,
 )
-from workinggroup_app.read.dashboard.figures import compute, last_meeting, my_items, my_names
-from workinggroup_app.read.dashboard.model import (
-    ANSWERED_STATES,
-    ANSWERS_LISTED,
-    DIRECTIONS,
-    DUE_SOON_DAYS,
-    IDS_LIMIT,
-    LONG_WAIT_DAYS,
-    OPEN_ITEM_STATES,
-    RESPONSE_MONTHS,
-    Answered,
-    Category,
-    Chart,
-    Dashboard,
-    Figure,
-    MyWork,
-    Since,
-    format_value,
-    labels_of,
-)
-from workinggroup_app.read.dashboard.overdue import (
-    OverdueRow,
-    Visit,
-    newly_overdue,
-    overdue_rows,
-    record_visit,
-)
+from workinggroup_app.read.dashboard.figures import compute, last_meeting
+from workinggroup_app.read.dashboard.model import IDS_LIMIT, RESPONSE_MONTHS, labels_of
+from workinggroup_app.read.dashboard.overdue import overdue_rows, record_visit
 
 __all__ = [
-    "ANSWERED_STATES",
-    "ANSWERS_LISTED",
-    "DIRECTIONS",
-    "DUE_SOON_DAYS",
     "IDS_LIMIT",
-    "LONG_WAIT_DAYS",
-    "OPEN_ITEM_STATES",
     "RESPONSE_MONTHS",
-    "WASHINGTON",
-    "Among",
-    "Answered",
-    "Category",
-    "Chart",
-    "Dashboard",
-    "Figure",
-    "MyWork",
-    "OverdueRow",
-    "Since",
-    "Visit",
     "compute",
-    "days_between",
     "default_now",
-    "format_value",
     "labels_of",
     "last_meeting",
     "month_end",
-    "month_of",
     "month_start",
-    "my_items",
-    "my_names",
-    "newly_overdue",
     "overdue_rows",
     "record_visit",
     "washington_date",
