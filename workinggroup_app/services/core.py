@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import models, vocabulary
@@ -55,22 +54,8 @@ class ServiceBase:
         self.today = today
 
     def _run(self, fn: Callable[[Session], T]) -> T:
-        """One transaction; PostgreSQL serialisation failures and deadlocks are retried."""
-        attempts = 3
-        for attempt in range(attempts):
-            session = self.db.sessions()
-            try:
-                with session.begin():
-                    result = fn(session)
-                return result
-            except OperationalError as exc:
-                code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-                if code in ("40001", "40P01") and attempt < attempts - 1:
-                    continue
-                raise
-            finally:
-                session.close()
-        raise AssertionError("unreachable")
+        """One transaction (``Database.write``: serialisation failures retried)."""
+        return self.db.write(fn)
 
     def _load(self, session: Session, rt: RecordType, record_id: int) -> Any:
         obj = session.get(rt.model, record_id)

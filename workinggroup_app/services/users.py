@@ -26,7 +26,6 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
@@ -135,22 +134,8 @@ def _actor(u: User) -> Actor:
 
 
 def _run[T](db: Database, fn: Callable[[Session], T]) -> T:
-    """One write transaction, retried on PostgreSQL serialisation failures and deadlocks
-    (the same rule as ``Services._run``)."""
-    attempts = 3
-    for attempt in range(attempts):
-        session = db.sessions()
-        try:
-            with session.begin():
-                return fn(session)
-        except OperationalError as exc:
-            code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-            if code in ("40001", "40P01") and attempt < attempts - 1:
-                continue
-            raise
-        finally:
-            session.close()
-    raise AssertionError("unreachable")
+    """One write transaction (``Database.write``, as the record services use)."""
+    return db.write(fn)
 
 
 def normalise_username(username: object) -> str:
@@ -433,14 +418,49 @@ def authenticate(
 # --- account management --------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _NewAccount:
+    """An account to create, its name, password and display name already checked."""
+
+    name: str
+    display: str
+    role: str
+    hashed: str
+
+    @classmethod
+    def checked(cls, username: str, password: str, role: str, display_name: str) -> _NewAccount:
+        name = _check_username(username)
+        pw = check_password(password, name)
+        display = validators.clean_text(display_name, multiline=False)[:200]
+        return cls(name, display, role, hasher.hash(pw))
+
+    def add(self, session: Session, *, by: str, first_run: bool = False) -> User:
+        """The new, active account, with the audit event that names who created it."""
+        user = User(
+            username=self.name,
+            display_name=self.display,
+            role=self.role,
+            password_hash=self.hashed,
+            failed_attempts=0,
+            active=True,
+            created_at=utcnow(),
+        )
+        session.add(user)
+        session.flush()
+        changes: dict[str, object] = {"user": [None, self.name], "role": [None, self.role]}
+        if first_run:
+            changes["first_run"] = True
+        else:
+            changes["active"] = [None, True]
+        _audit(session, by, "permission", user, self.name, changes)
+        return user
+
+
 def create_first_administrator(
     db: Database, username: str, password: str, display_name: str = ""
 ) -> Actor:
     """The first account of a new database; refused once any account exists."""
-    name = _check_username(username)
-    pw = check_password(password, name)
-    display = validators.clean_text(display_name, multiline=False)[:200]
-    hashed = hasher.hash(pw)
+    account = _NewAccount.checked(username, password, "administrator", display_name)
 
     def work(session: Session) -> Actor:
         if session.execute(select(func.count()).select_from(User)).scalar_one():
@@ -448,25 +468,7 @@ def create_first_administrator(
                 "An administrator already exists; sign in instead.",
                 "管理员已存在；请直接登录。",
             )
-        user = User(
-            username=name,
-            display_name=display,
-            role="administrator",
-            password_hash=hashed,
-            failed_attempts=0,
-            active=True,
-            created_at=utcnow(),
-        )
-        session.add(user)
-        session.flush()
-        _audit(
-            session,
-            name,
-            "permission",
-            user,
-            name,
-            {"user": [None, name], "role": [None, "administrator"], "first_run": True},
-        )
+        user = account.add(session, by=account.name, first_run=True)
         return _actor(user)
 
     return _run(db, work)
@@ -481,37 +483,18 @@ def create_user(
     display_name: str = "",
 ) -> Change:
     require(actor, "manage_users")
-    name = _check_username(username)
     _check_role(role)
-    pw = check_password(password, name)
-    display = validators.clean_text(display_name, multiline=False)[:200]
-    hashed = hasher.hash(pw)
+    account = _NewAccount.checked(username, password, role, display_name)
 
     def work(session: Session) -> Change:
         _require_admin(session, actor)
-        if _find(session, name) is not None:
+        if _find(session, account.name) is not None:
             raise ValidationError(
-                "username", f"The user name '{name}' is taken.", f"用户名“{name}”已被使用。"
+                "username",
+                f"The user name '{account.name}' is taken.",
+                f"用户名“{account.name}”已被使用。",
             )
-        user = User(
-            username=name,
-            display_name=display,
-            role=role,
-            password_hash=hashed,
-            failed_attempts=0,
-            active=True,
-            created_at=utcnow(),
-        )
-        session.add(user)
-        session.flush()
-        _audit(
-            session,
-            actor.username,
-            "permission",
-            user,
-            name,
-            {"user": [None, name], "role": [None, role], "active": [None, True]},
-        )
+        user = account.add(session, by=actor.username)
         return _change(user, ("username", "role", "active"))
 
     return _run(db, work)

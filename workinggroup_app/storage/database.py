@@ -5,10 +5,11 @@ the CLI, the GUI and the tests call it explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workinggroup_app.storage.engine import check_sqlite_integrity, create_app_engine, normalise_url
@@ -46,6 +47,24 @@ class Database:
         """A read session (never takes the write lock); services open their own writes."""
         with self.read_sessions() as s:
             yield s
+
+    def write[T](self, fn: Callable[[Session], T]) -> T:
+        """Run ``fn`` in one write transaction and commit; PostgreSQL serialisation failures
+        and deadlocks are retried (twice), any other error rolls everything back."""
+        attempts = 3
+        for attempt in range(attempts):
+            session = self.sessions()
+            try:
+                with session.begin():
+                    return fn(session)
+            except OperationalError as exc:
+                code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+                if code in ("40001", "40P01") and attempt < attempts - 1:
+                    continue
+                raise
+            finally:
+                session.close()
+        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()
