@@ -17,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.widgets.panel_window import PanelWindow
+from workinggroup_ui.widgets.table_model import RowsModel
 
 from workinggroup_app.audit import reading as aq
 from workinggroup_app.domain import vocabulary
@@ -79,7 +79,7 @@ def when_both(row: aq.AuditRow, lang: str) -> str:
     return f"Washington {dc} · Beijing {bj}"
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RowsModel):
     """Windows of audit events, newest first, fetched by keyset as the view scrolls."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the AuditRow of a row
@@ -118,12 +118,6 @@ class AuditModel(QAbstractTableModel):
         self.exhausted = len(rows) < self.window
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
     def canFetchMore(self, parent: _Index) -> bool:
         return not parent.isValid() and not self.exhausted and bool(self.rows)
 
@@ -136,13 +130,6 @@ class AuditModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
             self.rows.extend(more)
             self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.widgets.panel_window import PanelWindow
+from workinggroup_ui.widgets.table_model import RowsModel
 from workinggroup_ui.widgets.text import ERROR_STYLE
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
@@ -41,7 +42,7 @@ _Index = QModelIndex | QPersistentModelIndex
 COL_USERNAME, COL_NAME, COL_ROLE, COL_STATE, COL_LAST = range(5)
 
 
-class UserModel(QAbstractTableModel):
+class UserModel(RowsModel):
     """All accounts (a working group has tens of users, not thousands)."""
 
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the UserInfo of a row
@@ -62,19 +63,6 @@ class UserModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
 
     def state(self, u: users.UserInfo) -> str:
         if not u.active:

@@ -22,7 +22,6 @@ ReportLab is imported only when a review is made (start-up time matters).
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,8 +49,10 @@ from workinggroup_app.reports.style import (
     audience_label,
     ensure_font,
     nice_step,
+    page_geometry,
     paragraph_styles,
 )
+from workinggroup_app.storage.files import written_whole
 
 if TYPE_CHECKING:
     from workinggroup_app.storage.database import Database
@@ -98,11 +99,7 @@ def export_review(
     with db.session() as session:
         dash = compute(session, today, audience, None, now=now, sessions=db.session)
     target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with written_whole(target, make_parents=True, suffix=".part") as tmp:
         pages = render_review(dash, tmp, progress=progress)
         trail.record(  # every export leaves a trace, as CSV, XLSX and packets do
             db,
@@ -116,10 +113,6 @@ def export_review(
                 "pages": pages,
             },
         )
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return ReviewReport(
         target, pages, audience, len(dash.all_figures()), time.perf_counter() - started
     )
@@ -431,7 +424,6 @@ def _canvas_class(font: str, dash: Dashboard) -> Any:
 
 def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None = None) -> int:
     """Draw ``dash`` into ``out_path``; returns the number of pages."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     review = _Review(dash)
@@ -447,11 +439,7 @@ def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None 
 
     doc = Doc(
         str(out_path),
-        pagesize=A4,
-        leftMargin=51,
-        rightMargin=51,
-        topMargin=52,
-        bottomMargin=58,
+        **page_geometry(),
         title=f"{pair('dashboard', 'review')[0]} {dash.today.isoformat()}",
         subject=clean(f"{audience_label(dash.audience)}"),
         author="workinggroup-app",

@@ -116,6 +116,19 @@ def paragraph_styles(looks: dict[str, Look]) -> dict[str, Any]:
     return out
 
 
+def page_geometry() -> dict[str, Any]:
+    """A4 with the margins every printed report uses (493 pt of text between them)."""
+    from reportlab.lib.pagesizes import A4
+
+    return {
+        "pagesize": A4,
+        "leftMargin": 51,
+        "rightMargin": 51,
+        "topMargin": 52,
+        "bottomMargin": 58,
+    }
+
+
 def audience_label(audience: str) -> str:
     """The line that says who may read a report: releasable to the counterpart, or US only."""
     return both("releasability", "releasable" if audience == "bilateral" else "us_only")

@@ -21,7 +21,6 @@ needs the ``export_bilateral`` permission, and is recorded in the audit trail.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +33,7 @@ from workinggroup_app.domain.fields import RecordType
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.read import lists
 from workinggroup_app.storage.database import Database
+from workinggroup_app.storage.files import written_whole
 from workinggroup_app.storage.snapshot import snapshot_session
 
 BATCH = 2000
@@ -149,29 +149,21 @@ def write_list(
     sheet = make_format(rt, values, lang)
 
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
-    except OSError as exc:  # name the file the user asked for, not the temporary one
-        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     written = 0
-    try:
-        sheet.begin(tmp, rt, header_row(rt, headers))
-        with snapshot_session(db) as session:
-            for total, rows in iter_rows(session, spec, columns=columns, batch=batch):
-                sheet.write(rows)
-                written += len(rows)
-                if progress is not None:
-                    progress(written, total)
-        sheet.finish()
+    with written_whole(target) as tmp:
+        try:
+            sheet.begin(tmp, rt, header_row(rt, headers))
+            with snapshot_session(db) as session:
+                for total, rows in iter_rows(session, spec, columns=columns, batch=batch):
+                    sheet.write(rows)
+                    written += len(rows)
+                    if progress is not None:
+                        progress(written, total)
+            sheet.finish()
+        except BaseException:
+            sheet.abandon()
+            raise
         record_export(db, actor, rt, spec, target, written, fmt=sheet.name, audience=audience)
-        os.replace(tmp, target)
-    except BaseException:
-        sheet.abandon()
-        tmp.unlink(missing_ok=True)
-        raise
     return written
 
 

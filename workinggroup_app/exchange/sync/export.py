@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import uuid as uuidlib
 import zipfile
 from collections.abc import Mapping
@@ -42,6 +41,7 @@ from workinggroup_app.exchange.sync.protocol import (
     Progress,
 )
 from workinggroup_app.storage.database import Database
+from workinggroup_app.storage.files import written_whole
 
 
 @dataclass
@@ -78,12 +78,8 @@ def export_package(
     key, info = own_key(key_dir)
     since_at = _since_instant(since)
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
     now = utcnow().replace(microsecond=0)
-    try:
+    with written_whole(target) as tmp:
         session = db.sessions()
         with session.begin():
             linker = Linker(session)
@@ -154,10 +150,6 @@ def export_package(
                 },
             )
         session.close()
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     if progress is not None:
         progress(len(EXCHANGE_TYPES) + 1, len(EXCHANGE_TYPES) + 1)
     return ExportResult(target, counts, manifest_sha, info.fingerprint)

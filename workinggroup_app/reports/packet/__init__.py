@@ -20,7 +20,6 @@ ReportLab is imported only when a packet is made (start-up time matters).
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
+from workinggroup_app.storage.files import written_whole
 
 if TYPE_CHECKING:
     from workinggroup_app.reports.packet.data import PacketData
@@ -78,16 +78,8 @@ def export_packet(
     started = time.perf_counter()
     data = load(db, meeting_reference, audience, today)
     target = Path(out_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with written_whole(target, make_parents=True, suffix=".part") as tmp:
         pages = render_packet(data, tmp, progress=progress)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     _record_export(db, actor, data.meeting.reference, audience, pages, target)
     return PacketReport(
         path=target,

@@ -84,6 +84,7 @@ from workinggroup_app.reports.style import (
     STRIPE,
     audience_label,
     nice_step,
+    page_geometry,
     paragraph_styles,
 )
 
@@ -662,11 +663,7 @@ def render_packet(
     m = data.meeting
     doc = Doc(
         str(out_path),
-        pagesize=A4,
-        leftMargin=51,
-        rightMargin=51,
-        topMargin=52,
-        bottomMargin=58,
+        **page_geometry(),
         title=clean(f"{pair('packet', 'packet')[0]} {m.reference} {m.title_en}".strip()),
         subject=clean(f"{audience_label(data.audience)} · {both('caveat', data.caveat)}"),
         author="workinggroup-app",
