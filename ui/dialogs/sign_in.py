@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.widgets.text import ERROR_STYLE
+from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_app.domain.permissions import Actor
@@ -69,12 +68,9 @@ class SignInDialog(QDialog):
 
         intro = QLabel(self.tr("Sign in to the working-group case manager."))
         intro.setWordWrap(True)
-        self.username = QLineEdit(username)
-        self.username.setObjectName("username")
+        self.username = named_edit("username", username)
         self.username.setAccessibleName(self.tr("User name"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = named_edit("password", secret=True)
         self.password.setAccessibleName(self.tr("Password"))
         self.error = _error_label()
         self.error.setObjectName("error")
@@ -143,16 +139,10 @@ class FirstRunDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.username = QLineEdit(username)
-        self.username.setObjectName("username")
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("display_name")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setObjectName("confirm")
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.username = named_edit("username", username)
+        self.display_name = named_edit("display_name")
+        self.password = named_edit("password", secret=True)
+        self.confirm = named_edit("confirm", secret=True)
         self.errors = {
             "username": _error_label(),
             "password": _error_label(),

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.widgets.panel_window import PanelWindow
 from workinggroup_ui.widgets.table_model import RowsModel
-from workinggroup_ui.widgets.text import ERROR_STYLE
+from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_app.domain.permissions import ROLES, allowed
@@ -161,15 +160,11 @@ class _FormDialog(QDialog):
 class AddUserDialog(_FormDialog):
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Add a user"), parent)
-        self.username = QLineEdit()
-        self.username.setObjectName("username")
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("display_name")
+        self.username = named_edit("username")
+        self.display_name = named_edit("display_name")
         self.role = _role_combo(lang)
         self.role.setObjectName("role")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = named_edit("password", secret=True)
         self.add_row(self.tr("&User name:"), self.username, "username")
         self.add_row(self.tr("&Full name:"), self.display_name, "display_name")
         self.add_row(self.tr("&Role:"), self.role, "role")
@@ -179,12 +174,8 @@ class AddUserDialog(_FormDialog):
 class PasswordDialog(_FormDialog):
     def __init__(self, username: str, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Reset the password of %1").replace("%1", username), parent)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setObjectName("confirm")
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = named_edit("password", secret=True)
+        self.confirm = named_edit("confirm", secret=True)
         self.add_row(self.tr("New &password:"), self.password, "password")
         self.add_row(self.tr("&Repeat:"), self.confirm, "confirm")
 

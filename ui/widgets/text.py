@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 WASHINGTON = ZoneInfo("America/New_York")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -65,3 +65,13 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+def named_edit(name: str, text: str = "", *, secret: bool = False) -> QLineEdit:
+    """A line edit with an object name (tests and screen readers find it); ``secret`` hides
+    what is typed (passwords)."""
+    edit = QLineEdit(text)
+    edit.setObjectName(name)
+    if secret:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit

@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    US_ONLY_SHARE,
-    D,
-    SeederBase,
-)
-from workinggroup_app.demo.tables import (
-    COLUMNS,
-    COMMON,
-    SEARCH_TABLE,
-)
-from workinggroup_app.demo.writer import (
-    BATCH,
-    Fill,
-    uuid4_text,
-)
+from workinggroup_app.demo.seeder import STAGES, US_ONLY_SHARE, D, SeederBase
+from workinggroup_app.demo.tables import COLUMNS, COMMON, SEARCH_TABLE
+from workinggroup_app.demo.writer import BATCH, Fill, uuid4_text
 from workinggroup_app.storage.search_index import body_for
 
 

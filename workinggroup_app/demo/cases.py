@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    US_ONLY_SHARE,
-    D,
-    SeederBase,
-)
+from workinggroup_app.demo.seeder import STAGES, US_ONLY_SHARE, D, SeederBase
 
 
 class Cases(SeederBase):

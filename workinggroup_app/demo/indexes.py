@@ -4,12 +4,7 @@ after the rows rather than row by row.
 
 from __future__ import annotations
 
-from workinggroup_app.demo.seeder import (
-    DEFER_INDEXES,
-    LARGE_LOAD,
-    STAGES,
-    SeederBase,
-)
+from workinggroup_app.demo.seeder import DEFER_INDEXES, LARGE_LOAD, STAGES, SeederBase
 from workinggroup_app.demo.writer import quote_name
 
 

@@ -13,16 +13,8 @@ from workinggroup_app.demo.indexes import Indexes
 from workinggroup_app.demo.meetings import Meetings
 from workinggroup_app.demo.reference_data import ReferenceData
 from workinggroup_app.demo.referrals import Referrals
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    SeedResult,
-    audit_seed,
-)
-from workinggroup_app.demo.tables import (
-    ID_TABLES,
-    RECORD_TABLES,
-    SEARCH_TABLE,
-)
+from workinggroup_app.demo.seeder import STAGES, SeedResult, audit_seed
+from workinggroup_app.demo.tables import ID_TABLES, RECORD_TABLES, SEARCH_TABLE
 from workinggroup_app.demo.writer import quote_name
 
 

@@ -11,11 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workinggroup_app.demo.catalogue import number_zh
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    D,
-    SeederBase,
-)
+from workinggroup_app.demo.seeder import STAGES, D, SeederBase
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.vocabulary import word
 

@@ -8,15 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from workinggroup_app.demo.identifiers import awb_number, container_number, make_uscc, tron_address
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    D,
-    SeederBase,
-)
-from workinggroup_app.demo.writer import (
-    PLACEHOLDER,
-    Thing,
-)
+from workinggroup_app.demo.seeder import STAGES, D, SeederBase
+from workinggroup_app.demo.writer import PLACEHOLDER, Thing
 
 
 class ReferenceData(SeederBase):

@@ -5,18 +5,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from workinggroup_app.demo.seeder import (
-    STAGES,
-    US_ONLY_SHARE,
-    D,
-    SeederBase,
-)
+from workinggroup_app.demo.seeder import STAGES, US_ONLY_SHARE, D, SeederBase
 from workinggroup_app.demo.tables import COLUMNS
-from workinggroup_app.demo.writer import (
-    BATCH,
-    Clock,
-    Fill,
-)
+from workinggroup_app.demo.writer import BATCH, Clock, Fill
 from workinggroup_app.storage.search_index import body_for
 
 

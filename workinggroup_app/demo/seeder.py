@@ -15,20 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workinggroup_app.demo.catalogue import load
-from workinggroup_app.demo.tables import (
-    COLUMNS,
-    ID_TABLES,
-    SEARCH_TABLE,
-    text_fields,
-)
-from workinggroup_app.demo.writer import (
-    BATCH,
-    BulkWriter,
-    Clock,
-    Thing,
-    quote_name,
-    uuid4_text,
-)
+from workinggroup_app.demo.tables import COLUMNS, ID_TABLES, SEARCH_TABLE, text_fields
+from workinggroup_app.demo.writer import BATCH, BulkWriter, Clock, Thing, quote_name, uuid4_text
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
 
