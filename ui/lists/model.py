@@ -557,28 +557,28 @@ class RecordListModel(QAbstractTableModel):
         last = max(0, (self._count - 1) // self.page_size)
         return self._slow or min(number, last - number) > DEEP_PAGES
 
+    def _cached(self, number: int) -> list[Row] | None:
+        """The page if it is in memory (the most recent one first), else None."""
+        last = self._last
+        if last is not None and last[0] == number:
+            return last[1]
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            self._last = (number, page)
+        return page
+
     def _page_if_loaded(self, number: int) -> list[Row] | None:
         """For painting: the page if it is in memory, else None and it is read in the
         background (with its neighbour, so scrolling on finds it ready)."""
-        last = self._last
-        if last is not None and last[0] == number:
-            return last[1]
-        page = self._pages.get(number)
-        if page is not None:
-            self._pages.move_to_end(number)
-            self._last = (number, page)
-            return page
-        self._fetch_later(number)
-        return None
+        page = self._cached(number)
+        if page is None:
+            self._fetch_later(number)
+        return page
 
     def _page(self, number: int) -> list[Row]:
-        last = self._last
-        if last is not None and last[0] == number:
-            return last[1]
-        page = self._pages.get(number)
+        page = self._cached(number)
         if page is not None:
-            self._pages.move_to_end(number)
-            self._last = (number, page)
             return page
         try:
             with self.db.session() as s:

@@ -286,6 +286,11 @@ def _audit(
     )
 
 
+def _refused(session: Session, user: User, changes: dict[str, Any], why: str) -> None:
+    """The audit event of a refused sign-in to a known account, and why."""
+    _audit(session, user.username, "sign_in_failed", user, user.username, changes, why)
+
+
 def _change(user: User, fields: tuple[str, ...]) -> Change:
     return Change("user", "permission", (user.id,), user.username, 0, fields)
 
@@ -359,14 +364,8 @@ def authenticate(
             )
             return _Outcome(error=WrongPassword())
         if user.locked_until is not None and user.locked_until > t:
-            _audit(
-                session,
-                user.username,
-                "sign_in_failed",
-                user,
-                user.username,
-                {"purpose": purpose, "locked_until": user.locked_until},
-                "locked",
+            _refused(
+                session, user, {"purpose": purpose, "locked_until": user.locked_until}, "locked"
             )
             return _Outcome(error=AccountLocked(user.locked_until, t))
         if user.locked_until is not None:  # the lock ran out: start counting afresh
@@ -381,26 +380,10 @@ def authenticate(
                 user.failed_attempts = 0
                 changes["locked_until"] = user.locked_until
                 error = AccountLocked(user.locked_until, t)
-            _audit(
-                session,
-                user.username,
-                "sign_in_failed",
-                user,
-                user.username,
-                changes,
-                "wrong_password",
-            )
+            _refused(session, user, changes, "wrong_password")
             return _Outcome(error=error)
         if not user.active:
-            _audit(
-                session,
-                user.username,
-                "sign_in_failed",
-                user,
-                user.username,
-                {"purpose": purpose},
-                "disabled",
-            )
+            _refused(session, user, {"purpose": purpose}, "disabled")
             return _Outcome(error=AccountDisabled())
         user.failed_attempts = 0
         user.locked_until = None
