@@ -291,6 +291,14 @@ def _refused(session: Session, user: User, changes: dict[str, Any], why: str) ->
     _audit(session, user.username, "sign_in_failed", user, user.username, changes, why)
 
 
+def _granted(
+    session: Session, actor: Actor, user: User, changes: dict[str, Any], fields: tuple[str, ...]
+) -> Change:
+    """The audit event of an administrator's change to an account, and the Change."""
+    _audit(session, actor.username, "permission", user, user.username, changes)
+    return _change(user, fields)
+
+
 def _change(user: User, fields: tuple[str, ...]) -> Change:
     return Change("user", "permission", (user.id,), user.username, 0, fields)
 
@@ -520,15 +528,7 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> Chang
         if not active and user.role == "administrator" and _active_admins(session) <= 1:
             raise _last_admin_error()
         user.active = bool(active)
-        _audit(
-            session,
-            actor.username,
-            "permission",
-            user,
-            user.username,
-            {"active": [not active, bool(active)]},
-        )
-        return _change(user, ("active",))
+        return _granted(session, actor, user, {"active": [not active, bool(active)]}, ("active",))
 
     return _run(db, work)
 
@@ -545,15 +545,7 @@ def unlock(db: Database, actor: Actor, username: str) -> Change:
         old = user.locked_until
         user.locked_until = None
         user.failed_attempts = 0
-        _audit(
-            session,
-            actor.username,
-            "permission",
-            user,
-            user.username,
-            {"locked_until": [old, None]},
-        )
-        return _change(user, ("locked_until",))
+        return _granted(session, actor, user, {"locked_until": [old, None]}, ("locked_until",))
 
     return _run(db, work)
 
@@ -592,15 +584,9 @@ def set_password(
             .values(password_hash=hashed, failed_attempts=0, locked_until=None)
             .execution_options(synchronize_session=False)
         )
-        _audit(
-            session,
-            actor.username,
-            "permission",
-            user,
-            user.username,
-            {"password": "changed" if own else "reset"},
+        return _granted(
+            session, actor, user, {"password": "changed" if own else "reset"}, ("password",)
         )
-        return _change(user, ("password",))
 
     return _run(db, work)
 
