@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.operations import records
 from workinggroup_ui.widgets.pickers import LinkPicker
 from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
@@ -138,29 +139,19 @@ class TransitionDialog(QDialog):
         outcome = self.outcome.currentData() if self.outcome is not None else None
         duplicate = self.duplicate_of.value() if self.duplicate_of is not None else None
         releasable = self.note_releasable.isChecked()
-        services = self.ctx.services
-        type_key, record_id, version, target = (
+        self.ok_button.setEnabled(False)
+        records.transition(
+            self.ctx,
             self.rt.key,
             self.record_id,
-            self.version,
             self.target,
-        )
-        self.ok_button.setEnabled(False)
-        self.ctx.ops.run(
-            lambda: services.transition(
-                type_key,
-                record_id,
-                target,
-                comment=comment,
-                expected_version=version,
-                outcome=outcome,
-                duplicate_of=duplicate,
-                note_releasable=releasable,
-            ),
-            on_success=self._done,
-            on_failure=self._failed,
+            version=self.version,
+            comment=comment,
+            outcome=outcome,
+            duplicate_of=duplicate,
+            note_releasable=releasable,
             parent=self,
-        )
+        ).success(self._done).failure(self._failed).run_in_background()
 
     def _on_busy(self, busy: bool) -> None:
         if not busy:  # whatever the outcome, the button works again

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.operations import users as account
+from workinggroup_ui.operations.op import Op
 from workinggroup_ui.widgets.panel_window import PanelWindow
 from workinggroup_ui.widgets.table_model import RowsModel
 from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
@@ -270,7 +272,7 @@ class UserAdmin(QWidget):
 
     # --- writing, through the op runner ----------------------------------------------------
 
-    def _run(self, fn: Any, dialog: _FormDialog | None = None) -> None:
+    def _run(self, op: Op, dialog: _FormDialog | None = None) -> None:
         def done(_result: Any) -> None:
             if dialog is not None:
                 dialog.accept()
@@ -283,7 +285,7 @@ class UserAdmin(QWidget):
                 return dialog.show_error(error, self.ctx.lang)
             return False  # the op runner shows it
 
-        self.ctx.ops.run(fn, on_success=done, on_failure=failed)
+        op.success(done).failure(failed).run_in_background()
 
     def _open(self, dialog: _FormDialog, submit: Any) -> _FormDialog:
         dialog.buttons.accepted.connect(submit)
@@ -293,17 +295,17 @@ class UserAdmin(QWidget):
 
     def add_user(self) -> AddUserDialog:
         dialog = AddUserDialog(self.ctx.lang, self)
-        db, actor = self.ctx.db, self.ctx.actor
 
         def submit() -> None:
             dialog.clear_errors()
-            values = (
+            op = account.create_user(
+                self.ctx,
                 dialog.username.text(),
                 dialog.password.text(),
                 dialog.role.currentData(),
                 dialog.display_name.text(),
             )
-            self._run(lambda: users.create_user(db, actor, *values), dialog)
+            self._run(op, dialog)
 
         self._open(dialog, submit)
         return dialog
@@ -313,12 +315,10 @@ class UserAdmin(QWidget):
         if u is None:
             return None
         dialog = RoleDialog(u.username, u.role, self.ctx.lang, self)
-        db, actor = self.ctx.db, self.ctx.actor
 
         def submit() -> None:
             dialog.clear_errors()
-            role = dialog.role.currentData()
-            self._run(lambda: users.set_role(db, actor, u.username, role), dialog)
+            self._run(account.set_role(self.ctx, u.username, dialog.role.currentData()), dialog)
 
         self._open(dialog, submit)
         return dialog
@@ -328,7 +328,6 @@ class UserAdmin(QWidget):
         if u is None:
             return None
         dialog = PasswordDialog(u.username, self)
-        db, actor = self.ctx.db, self.ctx.actor
 
         def submit() -> None:
             dialog.clear_errors()
@@ -337,8 +336,7 @@ class UserAdmin(QWidget):
                 label.setText(self.tr("The two passwords are not the same."))
                 label.setVisible(True)
                 return
-            password = dialog.password.text()
-            self._run(lambda: users.set_password(db, actor, u.username, password), dialog)
+            self._run(account.set_password(self.ctx, u.username, dialog.password.text()), dialog)
 
         self._open(dialog, submit)
         return dialog
@@ -346,14 +344,12 @@ class UserAdmin(QWidget):
     def toggle_active(self) -> None:
         u = self.selected()
         if u is not None:
-            db, actor = self.ctx.db, self.ctx.actor
-            self._run(lambda: users.set_active(db, actor, u.username, not u.active))
+            self._run(account.set_active(self.ctx, u.username, not u.active))
 
     def unlock(self) -> None:
         u = self.selected()
         if u is not None:
-            db, actor = self.ctx.db, self.ctx.actor
-            self._run(lambda: users.unlock(db, actor, u.username))
+            self._run(account.unlock(self.ctx, u.username))
 
 
 class UserAdminDialog(PanelWindow):

@@ -3,12 +3,12 @@ the base class the record view drives, so an extension never imports the view it
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 from sqlalchemy.orm import Session
+from workinggroup_ui.operations.op import Op
 
 from workinggroup_app.domain.errors import ValidationError
 from workinggroup_app.read.record import RecordData
@@ -44,8 +44,8 @@ class RecordExtension(QObject):
     def is_dirty(self) -> bool:
         return False
 
-    def save_call(self, record_id: int, version: int) -> Callable[[], Any] | None:
-        """A function the op runner calls to save the parts, or None when nothing changed."""
+    def save_op(self, record_id: int, version: int) -> Op | None:
+        """The operation that saves the parts, or None when nothing changed."""
         return None
 
     def show_errors(self, errors: list[ValidationError]) -> list[ValidationError]:

@@ -9,7 +9,6 @@ meeting's LINKS fields, so the generic form edits them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.forms.extension import RecordExtension, RecordHost
+from workinggroup_ui.operations import records
+from workinggroup_ui.operations.op import Op
 from workinggroup_ui.widgets.pickers import LinkPicker
 from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
@@ -474,13 +475,12 @@ class MeetingExtension(RecordExtension):
     def is_dirty(self) -> bool:
         return self.editor.is_dirty()
 
-    def save_call(self, record_id: int, version: int) -> Callable[[], Any] | None:
+    def save_op(self, record_id: int, version: int) -> Op | None:
         if not self.editor.is_dirty():
             return None
         self.editor.clear_errors()
         payload = self.editor.payload()
-        services = self.ctx.services
-        return lambda: services.save_meeting_content(record_id, version, **payload)
+        return records.save_meeting_content(self.ctx, record_id, version, payload, parent=self.view)
 
     def show_errors(self, errors: list[ValidationError]) -> list[ValidationError]:
         rest = self.editor.show_errors(errors)

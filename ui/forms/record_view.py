@@ -29,6 +29,8 @@ from workinggroup_ui.dialogs.transition import TransitionDialog
 from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
 from workinggroup_ui.forms.extension import RecordExtension
 from workinggroup_ui.forms.form import RecordForm
+from workinggroup_ui.operations import records
+from workinggroup_ui.operations.op import Op
 from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
@@ -384,23 +386,19 @@ class RecordView(QWidget):
         self._set_saving(True)
         self._form_saved = False
         self._last_change = None
-        services = self.ctx.services
-        type_key = self._type_key
-        call: Callable[[], Change] | None = None
+        op: Op | None = None
         if self._record_id is None:
-            values = self.form.values()
-            call = lambda: services.create(type_key, values)  # noqa: E731
+            op = records.create(self.ctx, self._type_key, self.form.values(), parent=self)
         elif self.form.is_dirty():
             assert self._data is not None
             values = self.form.values(only_edited=True)
-            record_id, version = self._record_id, self._data.version
-            call = lambda: services.update(type_key, record_id, values, version)  # noqa: E731
-        if call is None:
+            op = records.update(
+                self.ctx, self._type_key, self._record_id, values, self._data.version, parent=self
+            )
+        if op is None:
             self._after_form_saved(None)
             return
-        self.ctx.ops.run(
-            call, on_success=self._after_form_saved, on_failure=self._save_failed, parent=self
-        )
+        op.success(self._after_form_saved).failure(self._save_failed).run_in_background()
 
     def _after_form_saved(self, change: Change | None) -> None:
         version = self._data.version if self._data else 0
@@ -410,15 +408,13 @@ class RecordView(QWidget):
             if self._record_id is None:
                 self._record_id = change.ids[0]
             version = change.version or version
-        ext_call = None
+        op = None
         if self.extension is not None and self.extension.is_dirty() and self._record_id:
-            ext_call = self.extension.save_call(self._record_id, version)
-        if ext_call is None:
+            op = self.extension.save_op(self._record_id, version)
+        if op is None:
             self._finish_save()
             return
-        self.ctx.ops.run(
-            ext_call, on_success=self._after_parts_saved, on_failure=self._save_failed, parent=self
-        )
+        op.success(self._after_parts_saved).failure(self._save_failed).run_in_background()
 
     def _after_parts_saved(self, change: Change | None) -> None:
         if change is not None and getattr(change, "action", "") != "none":
@@ -493,11 +489,6 @@ class RecordView(QWidget):
         data = self._data
         if data is None:
             return
-        services = self.ctx.services
-        type_key, record_id, version = self._type_key, data.id, data.version
-        fn = services.archive if archived else services.restore
-        self.ctx.ops.run(
-            lambda: fn(type_key, record_id, version),
-            on_success=lambda _c: self.reload(keep_edits=True),
-            parent=self,
-        )
+        records.set_archived(
+            self.ctx, self._type_key, data.id, data.version, archived, parent=self
+        ).success(lambda _c: self.reload(keep_edits=True)).run_in_background()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.lists.filter_bar import FilterBar
 from workinggroup_ui.lists.model import RecordListModel, format_instant_two_capitals, same_rows
+from workinggroup_ui.operations import records
 from workinggroup_ui.settings import Settings
 from workinggroup_ui.widgets import icons
 
@@ -660,14 +661,6 @@ class ListView(QWidget):
     def _run_bulk(
         self, items: list[tuple[int, int]], target: str, comment: str, outcome: str | None
     ) -> None:
-        services = self.ctx.services
-        type_key = self.rt.key
-
-        def work() -> Change:
-            return services.bulk_transition(
-                type_key, items, target, comment=comment, outcome=outcome
-            )
-
         def failed(error: DomainError) -> bool:
             QMessageBox.warning(
                 self,
@@ -676,4 +669,6 @@ class ListView(QWidget):
             )
             return True
 
-        self.ctx.ops.run(work, on_failure=failed, parent=self)
+        records.bulk_transition(
+            self.ctx, self.rt.key, items, target, comment=comment, outcome=outcome, parent=self
+        ).failure(failed).run_in_background()
