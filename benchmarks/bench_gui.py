@@ -287,12 +287,12 @@ def percentile(values: list[float], q: float) -> float:
 def list_timings(db_path: Path | str) -> tuple[list[tuple[str, float, str]], dict[str, Any]]:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
+
+    from workinggroup_app.storage.database import open_database
     from workinggroup_ui.app import make_context, register_fonts, settle_after_start
     from workinggroup_ui.settings import Settings
     from workinggroup_ui.window.main_window import MainWindow
     from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
-
-    from workinggroup_app.storage.database import open_database
 
     app = QApplication.instance() or QApplication([])
     register_fonts()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from workinggroup_ui import settings as opts
 from workinggroup_ui.dialogs.error import install_excepthook, setup_logging
 from workinggroup_ui.language import install_translators, resolve_language
@@ -40,10 +41,9 @@ from workinggroup_ui.settings import APPLICATION, ORGANIZATION, Settings
 from workinggroup_ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from workinggroup_ui.context import AppContext
-
     from workinggroup_app.domain.permissions import Actor
     from workinggroup_app.storage.database import Database
+    from workinggroup_ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +105,11 @@ def make_context(
     """The context of the signed-in ``actor``. Without one (screenshots, the self-test,
     which build the window without signing in) the operating-system user acts as
     administrator."""
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services.records import Services
     from workinggroup_ui.context import AppContext
     from workinggroup_ui.dialogs.error import show_error
     from workinggroup_ui.operations.runner import OpRunner
-
-    from workinggroup_app.domain.permissions import Actor
-    from workinggroup_app.services.records import Services
 
     if actor is None:
         actor = Actor(os_username() or "administrator", "administrator")
@@ -194,9 +193,8 @@ class Starter:
     def sign_in(self, db: Database) -> Actor | None:
         """The sign-in dialog, or on a new database the one creating the administrator (for
         the demo database, saying that this account exists only there)."""
-        from workinggroup_ui.dialogs import sign_in
-
         from workinggroup_app.services import users
+        from workinggroup_ui.dialogs import sign_in
 
         username = os_username()
         if not (self.uses_demo_database and users.first_run_needed(db)):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workinggroup_ui.operations.runner import OpRunner
-
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.operations.runner import OpRunner
 
 
 @dataclass

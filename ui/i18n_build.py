@@ -98,6 +98,7 @@ def build_all(
 
 def cache_dir() -> Path:
     from platformdirs import user_cache_dir
+
     from workinggroup_ui.settings import APPLICATION, ORGANIZATION
 
     return Path(user_cache_dir(APPLICATION, ORGANIZATION)) / "i18n"

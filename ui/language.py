@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
 from workinggroup_ui import settings as opts
 from workinggroup_ui.settings import Settings
 

@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def isolated_settings(tmp_path: Path, qapp):
     """QSettings in an INI file under tmp_path, for this test only."""
     from PySide6.QtCore import QCoreApplication, QSettings
+
     from workinggroup_ui.settings import APPLICATION, ORGANIZATION
 
     QCoreApplication.setOrganizationName(ORGANIZATION)
@@ -48,11 +49,10 @@ def cjk_font(qapp):
 
 
 def make_ctx(db, lang: str = "en", role: str = "administrator"):
-    from workinggroup_ui.context import AppContext
-    from workinggroup_ui.operations.runner import OpRunner
-
     from workinggroup_app.domain.permissions import Actor
     from workinggroup_app.services.records import Services
+    from workinggroup_ui.context import AppContext
+    from workinggroup_ui.operations.runner import OpRunner
 
     actor = Actor("tester", role)
     ops = OpRunner(None, lang=lambda: lang)  # unexpected errors re-raise: pytest-qt fails the test

@@ -19,11 +19,10 @@ FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microh
 
 
 def build_ctx(db: Any, lang: str = "en", role: str = "administrator", user: str = "tester"):
-    from workinggroup_ui.context import AppContext
-    from workinggroup_ui.operations.runner import OpRunner
-
     from workinggroup_app.domain.permissions import Actor
     from workinggroup_app.services.records import Services
+    from workinggroup_ui.context import AppContext
+    from workinggroup_ui.operations.runner import OpRunner
 
     actor = Actor(user, role)
     ops = OpRunner(None, lang=lambda: lang)  # unexpected errors re-raise: the test fails

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+
 from workinggroup_ui.i18n_build import I18N_DIR, compile_ts, lrelease_command
 
 TS = I18N_DIR / "workinggroup_zh_CN.ts"
@@ -221,9 +222,8 @@ def check(english_words, qtbot):
 
 
 def test_main_window_on_every_list_is_chinese(chinese, zh_ctx, settings, check, qtbot):
-    from workinggroup_ui.window.main_window import MainWindow
-
     from workinggroup_app.domain.fields import RECORD_TYPES
+    from workinggroup_ui.window.main_window import MainWindow
 
     window = MainWindow(zh_ctx, settings)
     check(window)
@@ -284,6 +284,7 @@ def test_stored_referral_with_history_is_chinese(chinese, zh_ctx, check):
 
 
 def test_dialogs_are_chinese(chinese, zh_ctx, settings, check, tmp_path, db):
+    from workinggroup_app.read.lists import ListSpec
     from workinggroup_ui.dashboard.view import DashboardView
     from workinggroup_ui.dialogs.audit_trail import AuditViewerDialog
     from workinggroup_ui.dialogs.exchange import ExchangeDialog
@@ -296,8 +297,6 @@ def test_dialogs_are_chinese(chinese, zh_ctx, settings, check, tmp_path, db):
     from workinggroup_ui.dialogs.transition import TransitionDialog
     from workinggroup_ui.dialogs.users import UserAdminDialog
     from workinggroup_ui.lists.view import BulkStatusDialog, ColumnsDialog
-
-    from workinggroup_app.read.lists import ListSpec
 
     check(TransitionDialog(zh_ctx, "referral", 1, 1, "REF-2026-0001", "draft", "sent"))
     check(SearchDialog(zh_ctx))
@@ -319,6 +318,7 @@ def test_preferences_store_the_language_for_the_next_start(
     chinese, zh_ctx, settings, qtbot, monkeypatch
 ):
     from PySide6.QtWidgets import QMessageBox
+
     from workinggroup_ui import settings as opts
     from workinggroup_ui.dialogs.preferences import PreferencesDialog
     from workinggroup_ui.language import resolve_language

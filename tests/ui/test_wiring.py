@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
-from workinggroup_ui import settings as opts
-from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
-from workinggroup_ui.window.main_window import MainWindow
 
 from tests.ui.conftest import make_ctx
 from workinggroup_app.read import lists
+from workinggroup_ui import settings as opts
+from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
+from workinggroup_ui.window.main_window import MainWindow
 
 PASSWORD = "correct horse battery"
 
@@ -226,9 +226,8 @@ def test_tools_follow_the_role(db, settings, qtbot, role, audit, users, importin
 def test_an_unexpected_error_writes_a_crash_report_and_shows_where(qtbot, tmp_path):
     import sys
 
-    from workinggroup_ui.dialogs import error
-
     from workinggroup_app.support import logs
+    from workinggroup_ui.dialogs import error
 
     log_file = error.setup_logging(tmp_path / "logs")
     assert error.log_path() == log_file == tmp_path / "logs" / logs.LOG_FILE_NAME
@@ -360,10 +359,9 @@ def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot,
 
 
 def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
-
     from workinggroup_app.services import users
     from workinggroup_app.storage.database import open_database
+    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
 
     db = open_database(str(db_path))
     users.create_first_administrator(db, "alice", PASSWORD, "Alice Smith")
@@ -424,9 +422,9 @@ def test_the_idle_minutes_option_is_the_lock_modules(settings):
 
 def test_the_new_entries_and_menus_are_chinese(zh_ctx, dataset, settings, qtbot, tmp_path):
     from PySide6.QtCore import QCoreApplication, QTranslator
-    from workinggroup_ui.i18n_build import compile_ts
 
     from tests.ui.test_i18n import TS
+    from workinggroup_ui.i18n_build import compile_ts
 
     qm = tmp_path / "workinggroup_zh_CN.qm"
     assert compile_ts(TS, qm)

@@ -46,12 +46,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.settings import Option, Settings
 
 from workinggroup_app.domain import permissions
 from workinggroup_app.read import dashboard
 from workinggroup_app.read.dashboard.model import Chart, Dashboard, Figure
 from workinggroup_app.read.dashboard.overdue import Visit
+from workinggroup_ui.settings import Option, Settings
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext

@@ -41,14 +41,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.panel_window import PanelWindow
-from workinggroup_ui.widgets.table_model import RowsModel
 
 from workinggroup_app.audit import reading as aq
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.permissions import Actor, allowed
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.panel_window import PanelWindow
+from workinggroup_ui.widgets.table_model import RowsModel
 
 _Index = QModelIndex | QPersistentModelIndex
 WASHINGTON = ZoneInfo("America/New_York")

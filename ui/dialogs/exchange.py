@@ -39,14 +39,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.exchange import sync
 from workinggroup_app.services.core import Change
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 
 def _item(text: str) -> QTableWidgetItem:

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.dialogs.save_file import SaveFileDialog, default_folder
-from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.fields import cli_name
 from workinggroup_app.read.lists import ListSpec
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.dialogs.save_file import SaveFileDialog, default_folder
+from workinggroup_ui.widgets.text import plain_label
 
 
 class ExportDialog(SaveFileDialog):

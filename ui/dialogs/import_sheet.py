@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import cli_name
 from workinggroup_app.exchange import sheets
 from workinggroup_app.services.core import Change
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 NOT_IMPORTED = ""  # combo data of "(not imported)"
 PREVIEW_ROWS = 20

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from workinggroup_app.domain import permissions
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.dialogs.save_file import SaveFileDialog, default_folder
 from workinggroup_ui.widgets.text import plain_label
-
-from workinggroup_app.domain import permissions
 
 AUDIENCES = ("bilateral", "internal")
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from workinggroup_ui import settings as opts
 from workinggroup_ui.language import LANGUAGES, system_language
 

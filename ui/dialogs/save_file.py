@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 from workinggroup_app.domain.errors import DomainError
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 
 def default_folder() -> Path:

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets import icons
 
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.read import finder
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets import icons
 
 log = logging.getLogger(__name__)
 

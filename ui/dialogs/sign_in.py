@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
 
 from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
 
 
 def _error_label() -> QLabel:

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from workinggroup_app.domain import fields, vocabulary
+from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.operations import records
 from workinggroup_ui.widgets.pickers import LinkPicker
 from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
-
-from workinggroup_app.domain import fields, vocabulary
-from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
 
 
 class TransitionDialog(QDialog):

@@ -26,17 +26,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
+from workinggroup_app.domain.permissions import ROLES, allowed
+from workinggroup_app.domain.vocabulary import word
+from workinggroup_app.services import users
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.operations import users as account
 from workinggroup_ui.operations.op import Op
 from workinggroup_ui.widgets.panel_window import PanelWindow
 from workinggroup_ui.widgets.table_model import RowsModel
 from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
-
-from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
-from workinggroup_app.domain.permissions import ROLES, allowed
-from workinggroup_app.domain.vocabulary import word
-from workinggroup_app.services import users
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.orm import Session
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.text import format_utc_local, plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import RecordType
 from workinggroup_app.read import choices, related
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.text import format_utc_local, plain_label
 
 ROLE_RECORD = Qt.ItemDataRole.UserRole  # (type_key, id) of a related record
 

@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.pickers import LinkPicker, LinksEditor
-from workinggroup_ui.widgets.text import NONE_TEXT, ZONES, format_capitals, plain_label, zone_name
 
 from workinggroup_app.domain import fields, vocabulary
 from workinggroup_app.domain.fields import FieldDef
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.pickers import LinkPicker, LinksEditor
+from workinggroup_ui.widgets.text import NONE_TEXT, ZONES, format_capitals, plain_label, zone_name
 
 MIN_DATE = QDate(1990, 1, 1)
 MAX_DATE = QDate(2100, 12, 31)

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 from sqlalchemy.orm import Session
-from workinggroup_ui.operations.op import Op
 
 from workinggroup_app.domain.errors import ValidationError
 from workinggroup_app.read.record import RecordData
+from workinggroup_ui.operations.op import Op
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext

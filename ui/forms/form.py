@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.forms.editors import EDITORS, FieldEditor
-from workinggroup_ui.widgets.text import CONFLICT_STYLE, ERROR_STYLE, format_capitals, plain_label
 
 from workinggroup_app.domain import fields
 from workinggroup_app.domain.errors import StaleEditError, ValidationError
 from workinggroup_app.domain.fields import FieldDef, RecordType
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.forms.editors import EDITORS, FieldEditor
+from workinggroup_ui.widgets.text import CONFLICT_STYLE, ERROR_STYLE, format_capitals, plain_label
 
 WIDE_KINDS = (fields.LONGTEXT, fields.LINKS)
 

@@ -28,18 +28,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.orm import Session
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.forms.extension import RecordExtension, RecordHost
-from workinggroup_ui.operations import records
-from workinggroup_ui.operations.op import Op
-from workinggroup_ui.widgets.pickers import LinkPicker
-from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import ValidationError
 from workinggroup_app.read import choices, related
 from workinggroup_app.read.record import RecordData
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.forms.extension import RecordExtension, RecordHost
+from workinggroup_ui.operations import records
+from workinggroup_ui.operations.op import Op
+from workinggroup_ui.widgets.pickers import LinkPicker
+from workinggroup_ui.widgets.text import ERROR_STYLE, NONE_TEXT, plain_label
 
 # (CHILDREN key, keyword of services.save_meeting_content, shown columns, columns kept as
 #  stored but not shown)

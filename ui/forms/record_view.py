@@ -24,14 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.dialogs.transition import TransitionDialog
-from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
-from workinggroup_ui.forms.extension import RecordExtension
-from workinggroup_ui.forms.form import RecordForm
-from workinggroup_ui.operations import records
-from workinggroup_ui.operations.op import Op
-from workinggroup_ui.widgets.text import plain_label
 
 from workinggroup_app.domain import fields, permissions, vocabulary
 from workinggroup_app.domain.errors import (
@@ -43,6 +35,14 @@ from workinggroup_app.domain.errors import (
 from workinggroup_app.read import lists
 from workinggroup_app.read.record import RecordData, read_record
 from workinggroup_app.services.core import Change
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.dialogs.transition import TransitionDialog
+from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
+from workinggroup_ui.forms.extension import RecordExtension
+from workinggroup_ui.forms.form import RecordForm
+from workinggroup_ui.operations import records
+from workinggroup_ui.operations.op import Op
+from workinggroup_ui.widgets.text import plain_label
 
 
 def _meeting_extension(view: RecordView) -> RecordExtension:

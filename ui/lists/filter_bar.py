@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
 
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.fields import CHOICE, FieldDef, record_type
 from workinggroup_app.domain.validators import has_han
 from workinggroup_app.read import choices, lists
 from workinggroup_app.read.lists import ListSpec
+from workinggroup_ui.context import AppContext
 
 DEBOUNCE_MS = 150
 MIN_LATIN = 3

@@ -36,7 +36,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from workinggroup_ui.widgets import icons
 
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.fields import (
@@ -52,6 +51,7 @@ from workinggroup_app.domain.fields import (
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec, Row
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.widgets import icons
 
 log = logging.getLogger(__name__)
 

@@ -35,12 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
-from workinggroup_ui.lists.filter_bar import FilterBar
-from workinggroup_ui.lists.model import RecordListModel, format_instant_two_capitals, same_rows
-from workinggroup_ui.operations import records
-from workinggroup_ui.settings import Settings
-from workinggroup_ui.widgets import icons
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
@@ -49,6 +43,12 @@ from workinggroup_app.domain.workflows import Transition
 from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec, Row
 from workinggroup_app.services.core import Change
+from workinggroup_ui.context import AppContext
+from workinggroup_ui.lists.filter_bar import FilterBar
+from workinggroup_ui.lists.model import RecordListModel, format_instant_two_capitals, same_rows
+from workinggroup_ui.operations import records
+from workinggroup_ui.settings import Settings
+from workinggroup_ui.widgets import icons
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
-from workinggroup_ui.operations.runner import OpRunner
 
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.operations.runner import OpRunner
 
 
 class Context(Protocol):

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
+
 from workinggroup_ui.operations.op import Context, Op
 
 

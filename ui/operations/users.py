@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from workinggroup_ui.operations.op import Context, Op
-
 from workinggroup_app.services import users
+from workinggroup_ui.operations.op import Context, Op
 
 
 def create_user(

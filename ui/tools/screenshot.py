@@ -35,14 +35,14 @@ def take_screenshots(
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    from workinggroup_app.domain.fields import cli_name
+    from workinggroup_app.storage.database import open_database
     from workinggroup_ui.app import make_context, register_fonts
     from workinggroup_ui.language import install_translators
     from workinggroup_ui.settings import Settings
     from workinggroup_ui.window.main_window import MainWindow
     from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
-
-    from workinggroup_app.domain.fields import cli_name
-    from workinggroup_app.storage.database import open_database
 
     lang = "zh_CN" if lang.lower().startswith("zh") else "en"
     out = Path(out_dir)

@@ -71,6 +71,7 @@ def render_main_window(db: Any, *, lang: str = "en", work: str | Path | None = N
     )
     from PySide6.QtGui import QFont, QFontMetrics, QImageWriter
     from PySide6.QtWidgets import QApplication
+
     from workinggroup_ui.app import make_context, register_fonts
     from workinggroup_ui.language import install_translators
     from workinggroup_ui.settings import APPLICATION, ORGANIZATION, Settings

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.context import AppContext
 
 from workinggroup_app.read import choices
+from workinggroup_ui.context import AppContext
 
 OPTION_LIMIT = 20
 DEBOUNCE_MS = 150

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QToolBar,
 )
+
+from workinggroup_app.domain import vocabulary
 from workinggroup_ui.language import LANGUAGES
 from workinggroup_ui.widgets import icons
 from workinggroup_ui.window.navigation import DASHBOARD, RECORD_TYPE_KEYS
-
-from workinggroup_app.domain import vocabulary
 
 
 class WindowActions:

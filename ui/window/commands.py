@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QMessageBox,
 )
+
 from workinggroup_ui import settings as opts
 
 if TYPE_CHECKING:
@@ -51,9 +52,8 @@ class WindowDialogs:
     def import_records(self) -> QDialog | None:
         if self.ctx is None:
             return None
-        from workinggroup_ui.dialogs.import_sheet import ImportDialog
-
         from workinggroup_app.exchange.sheets.mapping import IMPORT_TYPES
+        from workinggroup_ui.dialogs.import_sheet import ImportDialog
 
         ctx = self.ctx
         key = self.current_type() if self.current_list() is not None else "referral"

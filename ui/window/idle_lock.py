@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from workinggroup_ui.settings import Option
 
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
 from workinggroup_app.storage.database import Database
+from workinggroup_ui.settings import Option
 
 DEFAULT_MINUTES = 30
 IDLE_MINUTES: Option[int] = Option("security/idle_lock_minutes", int, DEFAULT_MINUTES)

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+
+from workinggroup_app.domain import vocabulary
 from workinggroup_ui import settings as opts
 from workinggroup_ui.settings import Settings
 from workinggroup_ui.widgets import icons
@@ -35,18 +37,15 @@ from workinggroup_ui.window.commands import WindowDialogs
 from workinggroup_ui.window.navigation import DASHBOARD, NAV_KEYS, RECORD_TYPE_KEYS
 from workinggroup_ui.window.tabs import RecordTabs, _default_record_view, _short_name
 
-from workinggroup_app.domain import vocabulary
-
 if TYPE_CHECKING:
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.read.lists import ListSpec
+    from workinggroup_app.services.core import Change
     from workinggroup_ui.context import AppContext
     from workinggroup_ui.dashboard.view import DashboardView
     from workinggroup_ui.dialogs.search import SearchDialog
     from workinggroup_ui.lists.view import ListView
     from workinggroup_ui.window.idle_lock import IdleLock
-
-    from workinggroup_app.domain.permissions import Actor
-    from workinggroup_app.read.lists import ListSpec
-    from workinggroup_app.services.core import Change
 
 log = logging.getLogger(__name__)
 

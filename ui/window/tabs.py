@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
-from workinggroup_ui.widgets import icons
 
 from workinggroup_app.domain import vocabulary
+from workinggroup_ui.widgets import icons
 
 if TYPE_CHECKING:
     from workinggroup_ui.context import AppContext

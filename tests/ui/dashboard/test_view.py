@@ -8,13 +8,13 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
-from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
 
 from tests.read.test_dashboard import CANARY, NOW, TODAY, build_world
 from tests.ui.conftest import make_ctx
 from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.read.lists import ListSpec, count_rows
+from workinggroup_ui.dashboard.view import DashboardView, last_visit_option
 
 ALICE = Actor("alice", "manager", "Alice Smith")
 

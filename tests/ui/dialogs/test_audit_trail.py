@@ -8,6 +8,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import text
+
+from tests.ui.conftest import make_ctx
+from workinggroup_app.audit import reading as aq
+from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services.records import Services
 from workinggroup_ui.dialogs.audit_trail import (
     COL_ACTION,
     COL_ACTOR,
@@ -15,12 +21,6 @@ from workinggroup_ui.dialogs.audit_trail import (
     AuditModel,
     AuditViewer,
 )
-
-from tests.ui.conftest import make_ctx
-from workinggroup_app.audit import reading as aq
-from workinggroup_app.domain.errors import PermissionDenied
-from workinggroup_app.domain.permissions import Actor
-from workinggroup_app.services.records import Services
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import func, select
-from workinggroup_ui.dialogs.export import ExportDialog
-from workinggroup_ui.dialogs.import_sheet import ImportDialog
 
 from workinggroup_app.domain import models
 from workinggroup_app.read.lists import ListSpec
+from workinggroup_ui.dialogs.export import ExportDialog
+from workinggroup_ui.dialogs.import_sheet import ImportDialog
 
 HEADERS = [
     "标题（英文）",
@@ -184,10 +184,9 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
 ):
     import shutil
 
-    from workinggroup_ui.dialogs.exchange import ExchangeDialog
-
     from workinggroup_app.exchange import sync
     from workinggroup_app.storage.database import open_database
+    from workinggroup_ui.dialogs.exchange import ExchangeDialog
 
     dialog = ExchangeDialog(ctx, key_dir=tmp_path / "our-keys")
     qtbot.addWidget(dialog)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+
 from workinggroup_ui.window.main_window import MainWindow
 
 

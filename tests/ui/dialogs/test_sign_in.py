@@ -10,12 +10,12 @@ from argon2 import PasswordHasher
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from sqlalchemy import select
-from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog, sign_in
-from workinggroup_ui.dialogs.users import COL_ROLE, COL_STATE, AddUserDialog, UserAdmin
 
 from tests.ui.conftest import make_ctx
 from workinggroup_app.domain.models import AuditEvent
 from workinggroup_app.services import users
+from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog, sign_in
+from workinggroup_ui.dialogs.users import COL_ROLE, COL_STATE, AddUserDialog, UserAdmin
 
 PW = "correct horse battery"
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from workinggroup_ui.lists.model import FLAG_ROLE, ID_ROLE, ROW_ROLE, RecordListModel
 
 from workinggroup_app.read.lists import ListSpec, Row
+from workinggroup_ui.lists.model import FLAG_ROLE, ID_ROLE, ROW_ROLE, RecordListModel
 
 
 def _column(model: RecordListModel, name: str) -> int:

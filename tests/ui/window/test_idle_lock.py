@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from workinggroup_ui.window.idle_lock import IDLE_MINUTES, IdleLock, IdleWatcher, LockOverlay
 
 from workinggroup_app.domain.models import AuditEvent
 from workinggroup_app.services import users
+from workinggroup_ui.window.idle_lock import IDLE_MINUTES, IdleLock, IdleWatcher, LockOverlay
 
 PW = "correct horse battery"
 

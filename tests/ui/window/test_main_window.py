@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMessageBox
+
+from workinggroup_app.read import related
 from workinggroup_ui import settings as opts
 from workinggroup_ui.lists.model import ID_ROLE
 from workinggroup_ui.window.main_window import MainWindow
 from workinggroup_ui.window.navigation import RECORD_TYPE_KEYS
-
-from workinggroup_app.read import related
 
 
 @pytest.fixture
@@ -698,6 +698,7 @@ def test_language_comes_from_the_argument_then_the_settings(settings):
 
 def test_chinese_loads_qts_own_translation(qapp):
     from PySide6.QtCore import QCoreApplication
+
     from workinggroup_ui.language import install_translators
 
     installed = install_translators(qapp, "zh_CN")
@@ -711,6 +712,7 @@ def test_chinese_loads_qts_own_translation(qapp):
 
 def test_the_shipped_font_draws_chinese(qapp):
     from PySide6.QtGui import QFont, QFontMetrics
+
     from workinggroup_ui.app import register_fonts
 
     families = register_fonts()
@@ -750,6 +752,7 @@ def test_unexpected_errors_reach_a_dialog_with_details_and_the_log(qtbot, tmp_pa
 
 def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_path, cjk_font):
     from PySide6.QtGui import QImage
+
     from workinggroup_ui.tools.screenshot import take_screenshots
 
     paths = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
