@@ -19,7 +19,7 @@ mkdir -p "$here/docs/screenshots/en" "$here/docs/screenshots/zh_CN" "$here/docs/
 meeting="$("$here/.venv/bin/python" - "$db" <<'PY'
 import sys
 from sqlalchemy import select
-from workinggroup_app.storage.engine import open_database
+from workinggroup_app.storage.database import open_database
 from workinggroup_app.domain.models import Meeting
 db = open_database(sys.argv[1])
 with db.session() as s:

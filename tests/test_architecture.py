@@ -111,3 +111,21 @@ def test_test_folders_mirror_the_rooms(room):
     test that cross rooms."""
     kinds = {"ui", "postgres", "packaging", "benchmarks", "__pycache__"}
     assert room in kinds or (ROOT / "workinggroup_app" / room).is_dir(), room
+
+
+def test_the_architecture_page_draws_the_layers_of_the_contract():
+    """docs/architecture.md shows the layers in the order pyproject.toml enforces them, and
+    names only modules that exist on its road of a change."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = next(
+        c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"
+    )
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    diagram = page.split("```")[1]
+    positions = [diagram.find(layer) for layer in layers]
+    assert -1 not in positions, [layer for layer, p in zip(layers, positions) if p == -1]
+    assert positions == sorted(positions), "the diagram's layers are out of order"
+    for path in re.findall(r"`((?:ui|workinggroup_app)/[\w/]+\.py)`", page):
+        assert (ROOT / path).is_file(), path

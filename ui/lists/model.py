@@ -178,28 +178,37 @@ class _Counting:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running: tuple[int, Any] | None = None  # (generation, DBAPI connection)
+        # (generation, DBAPI connection, set when the count is no longer wanted)
+        self._running: tuple[int, Any, threading.Event] | None = None
 
     @contextmanager
     def running(self, generation: int, session: Session) -> Iterator[None]:
         connection = session.connection().connection.dbapi_connection
+        unwanted = threading.Event()
+        # On SQLite a stop asked for just before the statement starts would be lost by
+        # ``interrupt``; the progress handler sees the flag whenever it is set.
+        handler = getattr(connection, "set_progress_handler", None)
+        if handler is not None:
+            handler(unwanted.is_set, 10_000)
         with self._lock:
-            self._running = (generation, connection)
+            self._running = (generation, connection, unwanted)
         try:
             yield
         finally:
             with self._lock:
                 self._running = None
+            if handler is not None:
+                handler(None, 0)
 
     def interrupt_older(self, generation: int) -> bool:
         with self._lock:
             if self._running is None or self._running[0] >= generation:
                 return False
-            connection = self._running[1]
+            _generation, connection, unwanted = self._running
+            unwanted.set()
             stop = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)
-            if stop is None:
-                return False
-            stop()
+            if stop is not None:
+                stop()
             return True
 
 

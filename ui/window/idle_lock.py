@@ -225,7 +225,7 @@ class LockOverlay(QFrame):
             QEvent.Type.ZOrderChange,
             QEvent.Type.LayoutRequest,
         ):
-            QTimer.singleShot(0, self._refit)
+            QTimer.singleShot(0, self, self._refit)  # dropped if the cover is deleted first
         return False
 
     def _refit(self) -> None:
@@ -339,7 +339,7 @@ class IdleLock(QObject):
         kind = event.type()
         if kind == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow():
             # a window opened while locked (a message box, a form): cover it too
-            QTimer.singleShot(0, lambda w=obj: self._cover_late(w))
+            QTimer.singleShot(0, self, lambda w=obj: self._cover_late(w))
             return False
         if kind in BLOCKED_WHILE_LOCKED:
             return not self._inside_overlay(obj)
