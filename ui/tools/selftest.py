@@ -1,4 +1,5 @@
-"""The self-test's window step (``workinggroup_app/cli/selftest.py`` imports this with importlib).
+"""The self-test's window step, reached through the ``Desktop`` the installed command hands the
+command line (``ui/launch.py`` ``QtDesktop.render_main_window``).
 
 ``render_main_window(db)`` builds the real main window over an open database the way the
 application does (fonts, translators, ``make_context``, ``attach``), shows the referral

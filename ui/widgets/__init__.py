@@ -1,1 +1,2 @@
-"""Small widgets shared by forms, lists and dialogs: record pickers, icons."""
+"""Small widgets and helpers shared by forms, lists and dialogs: record pickers, icons, plain
+text and instants (``text``), the base of a table of rows and of a panel window."""
