@@ -125,7 +125,9 @@ def test_the_architecture_page_draws_the_layers_of_the_contract():
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     diagram = page.split("```")[1]
     positions = [diagram.find(layer) for layer in layers]
-    assert -1 not in positions, [layer for layer, p in zip(layers, positions) if p == -1]
+    assert -1 not in positions, [
+        layer for layer, p in zip(layers, positions, strict=True) if p == -1
+    ]
     assert positions == sorted(positions), "the diagram's layers are out of order"
     for path in re.findall(r"`((?:ui|workinggroup_app)/[\w/]+\.py)`", page):
         assert (ROOT / path).is_file(), path

@@ -42,13 +42,14 @@ from workinggroup_app.reports.style import (
     LIGHT,
     NAVY,
     PALETTE,
-    RED,
     REVIEW_LOOKS,
     RULE,
     STRIPE,
     audience_label,
+    draw_marking,
     ensure_font,
     nice_step,
+    numbered_canvas,
     page_geometry,
     paragraph_styles,
 )
@@ -372,9 +373,7 @@ def _two(en: str, zh: str, sep: str = " / ") -> str:
 
 
 def _canvas_class(font: str, dash: Dashboard) -> Any:
-    """A canvas that keeps pages open until the end, to print 'Page X of Y' on each."""
-    from reportlab.pdfgen.canvas import Canvas
-
+    """A canvas that prints the marking, the audience and 'Page X of Y' on each page."""
     marking = both("caveat", "SBU")
     audience = audience_label(dash.audience)
     footer = (
@@ -382,43 +381,20 @@ def _canvas_class(font: str, dash: Dashboard) -> Any:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
 
-    class ReviewCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+    def decorate(c: Any, page: int, total: int) -> None:
+        c.saveState()
+        left, right = draw_marking(c, marking, audience)
+        c.setFont(font, 7.5)
+        c.setFillColor(GREY)
+        c.drawString(left, 32, clean(footer))
+        c.setFillColor(NAVY)
+        c.drawRightString(right, 32, f"Page {page} of {total} / 第 {page} 页，共 {total} 页")
+        c.restoreState()
 
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+    class ReviewCanvas(numbered_canvas()):
+        pass
 
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-        def _decorate(self, total: int) -> None:
-            page = self.getPageNumber()
-            width, height = self._pagesize
-            left, right = 51, width - 51
-            self.saveState()
-            self.setFont(font, 8.5)
-            self.setFillColor(RED)
-            self.drawString(left, height - 30, marking)
-            self.drawRightString(right, height - 30, audience)
-            self.setStrokeColor(NAVY)
-            self.setLineWidth(0.6)
-            self.line(left, height - 36, right, height - 36)
-            self.line(left, 44, right, 44)
-            self.setFont(font, 7.5)
-            self.setFillColor(GREY)
-            self.drawString(left, 32, clean(footer))
-            self.setFillColor(NAVY)
-            self.drawRightString(right, 32, f"Page {page} of {total} / 第 {page} 页，共 {total} 页")
-            self.restoreState()
-
+    ReviewCanvas.decorate = staticmethod(decorate)
     return ReviewCanvas
 
 

@@ -7,7 +7,9 @@ ReportLab is imported inside the functions: the desktop starts without it.
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -140,3 +142,55 @@ def nice_step(top: float) -> float:
         if top / step <= 8:
             return step
     return 10 ** len(str(int(top)))
+
+
+@functools.cache
+def numbered_canvas() -> type:
+    """A ReportLab canvas that keeps every page open until the end, so that each page can
+    say "page X of Y": at save, ``finish_page(page)`` (what a subclass adds once every page
+    is known) and then ``decorate(canvas, page, total)`` run on each page."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        decorate: Callable[[Any, int, int], None] = staticmethod(lambda c, page, total: None)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def finish_page(self, page: int) -> None:
+            """Add to ``page`` what could be drawn only once every page was laid out."""
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            for state in self._page_states:
+                self.__dict__.update(state)
+                page = self.getPageNumber()
+                self.finish_page(page)
+                self.decorate(self, page, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def draw_marking(c: Any, marking: str, audience: str) -> tuple[float, float]:
+    """The page's marking (left) and audience (right) above a rule at the top, and the rule
+    above the footer; returns the left and right margins for the footer."""
+    from reportlab.lib import colors
+
+    width, height = c._pagesize
+    left, right = 51, width - 51
+    c.setFont(FONT, 8.5)
+    c.setFillColor(colors.HexColor(RED))
+    c.drawString(left, height - 30, marking)
+    c.drawRightString(right, height - 30, audience)
+    c.setStrokeColor(colors.HexColor(NAVY))
+    c.setLineWidth(0.6)
+    c.line(left, height - 36, right, height - 36)
+    c.line(left, 44, right, 44)
+    return left, right

@@ -15,7 +15,14 @@ from reportlab.platypus import Flowable, Paragraph, Table
 from workinggroup_app.domain.vocabulary import both, pair
 from workinggroup_app.reports.markup import clean
 from workinggroup_app.reports.packet.data import PacketData
-from workinggroup_app.reports.style import FONT, GREY, NAVY, RED, audience_label
+from workinggroup_app.reports.style import (
+    FONT,
+    GREY,
+    NAVY,
+    audience_label,
+    draw_marking,
+    numbered_canvas,
+)
 
 # A row that does not fit moves to the next page whole; it is cut across pages only when at
 # least this much of a page is free for it (so only very long text is ever cut).
@@ -88,14 +95,11 @@ class TocLine(Flowable):
         c.defer_page_number(self.key, x, y, size)
 
 
-class PacketCanvas(Canvas):
+class PacketCanvas(numbered_canvas()):
     """Keeps finished pages open; at save, adds outline, contents numbers and "X of Y"."""
-
-    decorate: Callable[[Canvas, int, int], None] = staticmethod(lambda c, page, total: None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._page_states: list[dict[str, Any]] = []
         self._section_pages: dict[str, int] = {}
         self._late: dict[int, list[tuple[Any, ...]]] = {}
 
@@ -107,29 +111,18 @@ class PacketCanvas(Canvas):
     def defer_page_number(self, key: str, x: float, y: float, size: float) -> None:
         self._late.setdefault(self.getPageNumber(), []).append(("number", key, x, y, size))
 
-    def showPage(self) -> None:
-        self._page_states.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._page_states)
-        for state in self._page_states:
-            self.__dict__.update(state)
-            page = self.getPageNumber()
-            for item in self._late.get(page, ()):
-                if item[0] == "section":
-                    _kind, key, title, level, y = item
-                    # bookmarks and outline now: the page objects exist only from here on
-                    self.bookmarkHorizontalAbsolute(key, y + 20)
-                    self.addOutlineEntry(title, key, level=level, closed=level >= 1)
-                else:
-                    _kind, key, x, y, size = item
-                    self.setFont(FONT, size)
-                    self.setFillColor(colors.HexColor(NAVY))
-                    self.drawRightString(x, y, str(self._section_pages.get(key, "")))
-            self.decorate(self, page, total)
-            Canvas.showPage(self)
-        Canvas.save(self)
+    def finish_page(self, page: int) -> None:
+        for item in self._late.get(page, ()):
+            if item[0] == "section":
+                _kind, key, title, level, y = item
+                # bookmarks and outline now: the page objects exist only from here on
+                self.bookmarkHorizontalAbsolute(key, y + 20)
+                self.addOutlineEntry(title, key, level=level, closed=level >= 1)
+            else:
+                _kind, key, x, y, size = item
+                self.setFont(FONT, size)
+                self.setFillColor(colors.HexColor(NAVY))
+                self.drawRightString(x, y, str(self._section_pages.get(key, "")))
 
 
 def page_decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
@@ -139,20 +132,11 @@ def page_decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
     day = data.generated_on.isoformat()
     generated_en, generated_zh = pair("packet", "generated")
     generated = f"{generated_en} {day} / {generated_zh} {day}"
-    navy, red, grey = (colors.HexColor(x) for x in (NAVY, RED, GREY))
+    navy, grey = colors.HexColor(NAVY), colors.HexColor(GREY)
 
     def decorate(c: Canvas, page: int, total: int) -> None:
-        width, height = c._pagesize
-        left, right = 51, width - 51
         c.saveState()
-        c.setFont(FONT, 8.5)
-        c.setFillColor(red)
-        c.drawString(left, height - 30, marking)
-        c.drawRightString(right, height - 30, audience)
-        c.setStrokeColor(navy)
-        c.setLineWidth(0.6)
-        c.line(left, height - 36, right, height - 36)
-        c.line(left, 44, right, 44)
+        left, right = draw_marking(c, marking, audience)
         c.setFont(FONT, 7.5)
         c.drawString(left, 34, f"{marking} · {audience}")
         c.setFillColor(grey)
