@@ -44,8 +44,9 @@ from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.exchange import sync
-from workinggroup_app.services.core import Change
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.operations import exchange
+from workinggroup_ui.operations.op import Op
 from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 
@@ -303,15 +304,15 @@ class ExchangeDialog(QDialog):
                 self.keys_list.addItem(f"{k.name} — {sync.short_fingerprint(k.fingerprint)}")
         self._fill_conflicts(sync.open_conflicts(self.ctx.db))
 
+    def _start(self, op: Op, done: Any, failed: Any) -> None:
+        """Run ``op`` over this dialog (its progress and errors shown here)."""
+        op.parent = self
+        op.success(done).failure(failed).run_in_background()
+
     def create_key(self) -> None:
         name = self.own_name.text().strip() or "US"
-        db, actor, folder = self.ctx.db, self.ctx.actor, self.key_dir
-        self.ctx.ops.run(
-            lambda: sync.generate_key(name, directory=folder, db=db, actor=actor),
-            on_success=self._key_created,
-            on_failure=self._failed,
-            parent=self,
-        )
+        op = exchange.generate_key(self.ctx, name, self.key_dir)
+        self._start(op, self._key_created, self._failed)
 
     def _key_created(self, info: sync.KeyInfo) -> None:
         self.refresh()
@@ -338,13 +339,7 @@ class ExchangeDialog(QDialog):
         if not name or not path.is_file():
             self._say_error(self.tr("Give the key a name and choose its file."))
             return
-        db, actor = self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(
-            lambda: sync.register_key(db, name, path.read_bytes(), actor=actor),
-            on_success=self._key_registered,
-            on_failure=self._failed,
-            parent=self,
-        )
+        self._start(exchange.register_key(self.ctx, name, path), self._key_registered, self._failed)
 
     def _key_registered(self, key: Any) -> None:
         self.refresh()
@@ -369,16 +364,14 @@ class ExchangeDialog(QDialog):
         since: date | None = None
         if self.since_check.isChecked():
             since = self.since_date.date().toPython()
-        db, actor, folder = self.ctx.db, self.ctx.actor, self.key_dir
-        self.ctx.ops.run(
-            lambda progress: sync.export_package(
-                db, out, since=since, actor=actor, key_dir=folder, progress=progress
-            ),
-            on_success=self._exported,
-            on_failure=self._failed,
+        op = exchange.export_package(
+            self.ctx,
+            out,
+            since=since,
+            key_dir=self.key_dir,
             progress_label=self.tr("Writing the package…"),
-            parent=self,
         )
+        self._start(op, self._exported, self._failed)
 
     def _exported(self, result: sync.ExportResult) -> None:
         parts = [f"{self._type_word(k)}: {n}" for k, n in result.counts.items() if n] or [
@@ -396,13 +389,7 @@ class ExchangeDialog(QDialog):
     def preview_package(self) -> None:
         path = Path(self.in_path.text().strip()).expanduser()
         self.apply_button.setEnabled(False)
-        db, actor = self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(
-            lambda: sync.preview_import(db, path, actor=actor),
-            on_success=self._previewed,
-            on_failure=self._refused,
-            parent=self,
-        )
+        self._start(exchange.preview_import(self.ctx, path), self._previewed, self._refused)
 
     def _refused(self, error: DomainError) -> bool:
         self.preview = None
@@ -422,21 +409,9 @@ class ExchangeDialog(QDialog):
 
     def apply_package(self) -> None:
         path = Path(self.in_path.text().strip()).expanduser()
-        db, actor = self.ctx.db, self.ctx.actor
         self.apply_button.setEnabled(False)
-
-        def work(progress: Any) -> Any:
-            result = sync.apply_import(db, path, actor=actor, progress=progress)
-            changed = sorted({i.record_type for i in result.items if i.action in ("new", "update")})
-            return (result, *[Change(k, "import") for k in changed])
-
-        self.ctx.ops.run(
-            work,
-            on_success=self._applied,
-            on_failure=self._refused,
-            progress_label=self.tr("Importing the package…"),
-            parent=self,
-        )
+        op = exchange.apply_import(self.ctx, path, progress_label=self.tr("Importing the package…"))
+        self._start(op, self._applied, self._refused)
 
     def _applied(self, result: Any) -> None:
         res: sync.ImportResult = result[0]
@@ -517,13 +492,8 @@ class ExchangeDialog(QDialog):
             self._say_error(self.tr("Choose a conflict first."))
             return
         conflict_id = self.conflicts[row].id
-        db, actor = self.ctx.db, self.ctx.actor
-        self.ctx.ops.run(
-            lambda: sync.resolve_conflict(db, conflict_id, choice, actor=actor),
-            on_success=lambda _c: self._resolved(choice),
-            on_failure=self._failed,
-            parent=self,
-        )
+        op = exchange.resolve_conflict(self.ctx, conflict_id, choice)
+        self._start(op, lambda _c: self._resolved(choice), self._failed)
 
     def _resolved(self, choice: str) -> None:
         self._fill_conflicts(sync.open_conflicts(self.ctx.db))
