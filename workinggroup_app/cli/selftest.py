@@ -23,6 +23,7 @@ traceback on stderr) and returns 1. All steps passing returns 0.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import platform
@@ -360,6 +361,9 @@ def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
         data = data[2:] if data.startswith(b"\r\n") else data[1:]
         length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", head)
         data = data[: int(length.group(1))] if length else data[: data.rfind(b"endstream")]
+        if b"/ASCII85Decode" in head:  # ReportLab's default; the packet turns it off
+            text = data.strip().removeprefix(b"<~").removesuffix(b"~>")
+            data = base64.a85decode(text)
         if b"/FlateDecode" in head:
             try:
                 data = zlib.decompress(data)
