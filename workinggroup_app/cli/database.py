@@ -8,13 +8,7 @@ import argparse
 import sys
 from typing import Any
 
-from workinggroup_app.cli.base import (
-    ERROR,
-    database_url,
-    missing_file,
-    open_db,
-    say,
-)
+from workinggroup_app.cli.base import ERROR, database_url, missing_file, open_db, say
 
 
 def add_commands(subparsers: Any) -> None:

@@ -6,13 +6,7 @@ import argparse
 import time
 from typing import Any
 
-from workinggroup_app.cli.base import (
-    clear_progress,
-    number_arg,
-    open_db,
-    progress_printer,
-    say,
-)
+from workinggroup_app.cli.base import clear_progress, number_arg, open_db, progress_printer, say
 
 
 def add_commands(subparsers: Any) -> None:

@@ -18,15 +18,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app.cli.base import (
-    Progress,
-    actor,
-    date_arg,
-    lang_of,
-    open_db,
-    say,
-    word_for,
-)
+from workinggroup_app.cli.base import Progress, actor, date_arg, lang_of, open_db, say, word_for
 
 REJECTED = 1
 NEEDS_ATTENTION = 3

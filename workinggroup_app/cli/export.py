@@ -6,12 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app.cli.base import (
-    UsageError,
-    actor,
-    open_db,
-    say,
-)
+from workinggroup_app.cli.base import UsageError, actor, open_db, say
 
 EXPORT_AUDIENCES = ("internal", "bilateral")
 

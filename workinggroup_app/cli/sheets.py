@@ -15,14 +15,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app.cli.base import (
-    Progress,
-    actor,
-    lang_of,
-    open_db,
-    say,
-    word_for,
-)
+from workinggroup_app.cli.base import Progress, actor, lang_of, open_db, say, word_for
 
 REJECTED = 1
 IMPORT_TYPES = ("referrals", "action-items", "entities", "contacts")

@@ -133,11 +133,6 @@ def _actor(u: User) -> Actor:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _run[T](db: Database, fn: Callable[[Session], T]) -> T:
-    """One write transaction (``Database.write``, as the record services use)."""
-    return db.write(fn)
-
-
 def normalise_username(username: object) -> str:
     return validators.clean_text(username, multiline=False).lower()
 
@@ -399,7 +394,7 @@ def authenticate(
         _audit(session, user.username, "sign_in", user, user.username, {"purpose": purpose})
         return _Outcome(actor=_actor(user))
 
-    result = _run(db, work)
+    result = db.write(work)
     if result.error is not None:
         raise result.error
     assert result.actor is not None
@@ -462,7 +457,7 @@ def create_first_administrator(
         user = account.add(session, by=account.name, first_run=True)
         return _actor(user)
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def create_user(
@@ -488,7 +483,7 @@ def create_user(
         user = account.add(session, by=actor.username)
         return _change(user, ("username", "role", "active"))
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def set_role(db: Database, actor: Actor, username: str, role: str) -> Change:
@@ -508,7 +503,7 @@ def set_role(db: Database, actor: Actor, username: str, role: str) -> Change:
         _audit(session, actor.username, "permission", user, user.username, {"role": [old, role]})
         return _change(user, ("role",))
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> Change:
@@ -530,7 +525,7 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> Chang
         user.active = bool(active)
         return _granted(session, actor, user, {"active": [not active, bool(active)]}, ("active",))
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def unlock(db: Database, actor: Actor, username: str) -> Change:
@@ -547,7 +542,7 @@ def unlock(db: Database, actor: Actor, username: str) -> Change:
         user.failed_attempts = 0
         return _granted(session, actor, user, {"locked_until": [old, None]}, ("locked_until",))
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def set_password(
@@ -588,7 +583,7 @@ def set_password(
             session, actor, user, {"password": "changed" if own else "reset"}, ("password",)
         )
 
-    return _run(db, work)
+    return db.write(work)
 
 
 def role_label(role: str, lang: str = "en") -> str:
