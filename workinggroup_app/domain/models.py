@@ -215,7 +215,8 @@ class ActionItem(RecordMixin, Base):
     line_of_effort: Mapped[str | None] = mapped_column(String(32))
     owner_side: Mapped[str] = mapped_column(String(8))
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
-    owner_person: Mapped[str] = mapped_column(String(200), default="")
+    owner_person: Mapped[str] = mapped_column(String(200), default="")  # a counterpart owner
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
     origin_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
@@ -224,6 +225,7 @@ class ActionItem(RecordMixin, Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     description_zh: Mapped[str] = mapped_column(Text, default="")
     owner_agency: Mapped[Agency | None] = relationship()
+    owner_user: Mapped[User | None] = relationship()
     origin_meeting: Mapped[Meeting | None] = relationship(back_populates="action_items")
     origin_case: Mapped[Case | None] = relationship()
     origin_referral: Mapped[Referral | None] = relationship()
@@ -395,6 +397,16 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (Index("ix_audit_event_record", "record_type", "record_id"),)
+
+
+class AppSetting(Base):
+    """One setting of this installation (office profile, shipped reference data loaded)."""
+
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ReferenceCounter(Base):

@@ -442,6 +442,15 @@ class _NewAccount:
         return user
 
 
+def new_account(username: str, password: str, role: str, display_name: str = "") -> _NewAccount:
+    """An account checked and hashed, ready to ``add`` inside a caller's transaction."""
+    return _NewAccount.checked(username, password, _check_role(role), display_name)
+
+
+def actor_of(user: User) -> Actor:
+    return _actor(user)
+
+
 def create_first_administrator(
     db: Database, username: str, password: str, display_name: str = ""
 ) -> Actor:
