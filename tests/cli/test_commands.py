@@ -15,8 +15,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.helpers import World
+from workinggroup_app.domain import models
 from workinggroup_app.storage.database import open_database
 from workinggroup_app.storage.migrate import known_revisions
 
@@ -37,7 +39,7 @@ class Cli:
             PYTHONIOENCODING="utf-8",
         )
 
-    def __call__(self, *args: str, ok: bool = True, timeout: int = 600):
+    def __call__(self, *args: str, ok: bool = True, timeout: int = 600, stdin: str | None = None):
         cmd = [str(COMMAND)]  # the installed command, as a user's scripts start it
         if self.database is not None:
             cmd += ["--database-url", self.database]
@@ -49,6 +51,7 @@ class Cli:
             env=self.env,
             cwd=self.tmp_path,
             timeout=timeout,
+            input=stdin,
         )
         assert "Traceback" not in result.stderr, result.stderr
         if ok:
@@ -166,6 +169,71 @@ def test_upgrade_and_current_on_a_fresh_file(cli, db_file):
     assert f"current revision: {HEAD}" in result.stdout
     assert "up to date" in result.stdout
     assert "already at the latest revision" in cli("db", "upgrade").stdout
+
+
+def test_upgrade_merges_the_shipped_reference_data_once(cli, db_file):
+    from workinggroup_app.services import reference_data
+
+    data = reference_data.shipped()
+    result = cli("db", "upgrade")
+    assert (
+        f"Reference data {data.version}: added {len(data.agencies)} agencies, "
+        f"{len(data.substances)} substances." in result.stdout
+    )
+    database = open_database(str(db_file))
+    try:
+        with database.session() as s:
+            agencies = dict(s.execute(select(models.Agency.abbreviation, models.Agency.side)).all())
+            cas = set(s.scalars(select(models.Substance.cas_number)))
+            events = s.scalar(select(func.count()).select_from(models.AuditEvent))
+    finally:
+        database.dispose()
+    assert agencies["DEA"] == "US" and agencies["MPS NCB"] == "PRC"
+    assert len(agencies) == len(data.agencies)
+    assert {"437-38-7", "39742-60-4", "21409-26-7"} <= cas
+    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
+
+    again = cli("db", "upgrade")
+    assert f"Reference data {data.version}: up to date" in again.stdout
+    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
+    zh = cli("--lang", "zh_CN", "db", "upgrade")
+    assert f"参考数据 {data.version}：已是最新" in zh.stdout
+
+
+def test_upgrade_refuses_malformed_reference_data_in_one_line(
+    tmp_path, db_file, monkeypatch, capsys
+):
+    """A broken installation (a file edited by hand): one clear line, nothing merged; the
+    command run in this process, with the files' location pointed at a spoiled copy."""
+    from workinggroup_app.cli.main import main
+    from workinggroup_app.services import reference_data
+
+    shipped = Path(str(reference_data.data_folder()))
+    spoiled = tmp_path / "reference"
+    shutil.copytree(shipped, spoiled)
+    lines = (spoiled / "substances.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("437-38-7", "437-38-1")
+    (spoiled / "substances.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(reference_data, "data_folder", lambda: spoiled)
+
+    assert main(["--database-url", str(db_file), "db", "upgrade"]) == 1
+    out, err = capsys.readouterr()
+    assert f"to {HEAD}" in out  # the schema itself is upgraded
+    assert len(err.strip().splitlines()) == 1
+    assert "substances.csv, line 2, cas_number" in err and "nothing was merged" in err
+    database = open_database(str(db_file))
+    try:
+        with database.session() as s:
+            assert s.scalar(select(func.count()).select_from(models.Agency)) == 0
+            assert s.scalar(select(func.count()).select_from(models.AuditEvent)) == 0
+    finally:
+        database.dispose()
+    assert main(["--lang", "zh_CN", "--database-url", str(db_file), "db", "upgrade"]) == 1
+    assert "随附的参考数据无法使用" in capsys.readouterr().err
+
+    monkeypatch.setattr(reference_data, "data_folder", lambda: shipped)
+    assert main(["--database-url", str(db_file), "db", "upgrade"]) == 0
+    assert "agencies" in capsys.readouterr().out
 
 
 # --- seed, export, packet -------------------------------------------------------------------------------
@@ -361,10 +429,11 @@ def test_audit_verify_finds_tampering(cli, db_file):
     cli("db", "upgrade")
     database = open_database(str(db_file))
     w = World(database)
+    merged = w.audit_count()  # the shipped reference data's events
     for i in range(5):
         w.make("case", title_en=f"Case {i}")
     database.dispose()
-    assert cli("audit", "verify").stdout.strip() == "audit trail intact: 5 events"
+    assert cli("audit", "verify").stdout.strip() == f"audit trail intact: {merged + 5:,} events"
 
     conn = sqlite3.connect(str(db_file))
     conn.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = 3")
@@ -387,6 +456,7 @@ def test_backup_and_restore_round_trip(cli, db_file, tmp_path):
     cli("db", "upgrade")
     database = open_database(str(db_file))
     World(database).make("case", title_en="Before the backup")
+    events = World(database).audit_count()
     database.dispose()
     saved = tmp_path / "saved.sqlite3"
     result = cli("backup", "-o", str(saved))
@@ -403,7 +473,7 @@ def test_backup_and_restore_round_trip(cli, db_file, tmp_path):
     assert titles(db_file) == ["Before the backup"]
     kept = list((db_file.parent / "backups").glob("*before-restore*.sqlite3"))
     assert len(kept) == 1 and titles(kept[0]) == ["Before the backup", "After the backup"]
-    assert "audit trail intact: 1 events" in cli("audit", "verify").stdout
+    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
 
 
 def test_restore_refuses_a_damaged_file(cli, db_file, tmp_path):

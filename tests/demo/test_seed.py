@@ -18,6 +18,7 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.fields import record_type
 from workinggroup_app.domain.validators import validate_cas, validate_uscc
 from workinggroup_app.domain.workflows import WORKFLOWS
+from workinggroup_app.services import reference_data
 from workinggroup_app.storage.reference_numbers import next_reference
 from workinggroup_app.storage.search_index import body_for
 
@@ -25,6 +26,7 @@ TODAY = date(2026, 3, 1)
 RECORD_MODELS = models.MODELS
 
 demo_data = load()
+shipped = reference_data.shipped()
 
 
 def _seed(database, **kw):
@@ -56,13 +58,13 @@ def _snapshot(database) -> dict[str, list[tuple]]:
 
 def test_counts_at_default_scale(db):
     counts = _seed(db)
-    assert counts["agency"] == len(demo_data.AGENCIES) == 18
+    assert counts["agency"] == len(shipped.agencies) >= 18  # the shipped agencies, merged in
     assert counts["contact"] == len(demo_data.CONTACTS) == 40
     assert counts["case"] == 40
     assert counts["referral"] == 250
     assert counts["action_item"] == 600
     assert 60 <= counts["entity"] <= 70
-    assert 15 <= counts["substance"] <= 25
+    assert counts["substance"] == len(shipped.substances) + len(demo_data.SUBSTANCES)
     assert 12 <= counts["meeting"] <= 18
     with db.session() as s:
         for key, model in RECORD_MODELS.items():
@@ -118,10 +120,13 @@ def test_credit_codes_and_cas_numbers_are_valid(db):
         "Xylazine": "7361-61-7",
         "Carfentanil": "59708-52-0",
     }
-    by_name = {s[0]: s[3] for s in demo_data.SUBSTANCES}
+    by_name = {r.values["title_en"]: r.values["cas_number"] for r in shipped.substances}
     for name, number in expected.items():
         assert name in names
         assert by_name[name] == number
+    # the demo's stories are about shipped substances: each one it names is shipped
+    assert set(demo_data.REFERENCE_SUBSTANCES) <= set(by_name.values())
+    assert set(demo_data.SCHEDULING_TARGETS) <= set(demo_data.REFERENCE_SUBSTANCES)
 
 
 def test_status_histories_follow_the_workflows(db):
@@ -312,11 +317,17 @@ def test_search_text_has_one_row_per_record_and_the_index_works(db):
 def test_one_audit_event_with_the_counts(db):
     counts = _seed(db)
     with db.session() as s:
-        events = s.execute(select(models.AuditEvent)).scalars().all()
-    assert len(events) == 1
-    event = events[0]
-    assert (event.action, event.actor) == ("seed", "demo")
+        events = s.execute(select(models.AuditEvent).order_by(models.AuditEvent.id)).scalars()
+        events = events.all()
+    # the shipped reference data first, each record with its own event, then its summary
+    created = [e for e in events if e.action == "create"]
+    assert {e.record_type for e in created} == {"agency", "substance"}
+    assert len(created) == len(shipped.agencies) + len(shipped.substances)
+    assert [e.action for e in events[len(created) :]] == ["reference_data", "seed"]
+    assert {e.actor for e in events} == {"demo"}
+    event = events[-1]
     assert json.loads(event.changes)["records"] == counts
+    assert json.loads(event.changes)["reference_data"] == shipped.version
     try:
         from workinggroup_app.audit import trail
     except ImportError:
@@ -344,11 +355,18 @@ def test_scale_gives_n_action_items_and_a_tenth_as_many_referrals(db):
 def test_seeding_twice_continues_references_without_collisions(db):
     first = _seed(db, scale=300)
     second = _seed(db, scale=300)
-    assert first == second
+    # the shipped agencies and substances come once; the demo's own records twice
+    assert second == {
+        **first,
+        "agency": 0,
+        "substance": first["substance"] - len(shipped.substances),
+    }
     with db.session() as s:
         refs = s.scalars(select(models.ActionItem.reference)).all()
         assert len(refs) == len(set(refs)) == 600
-        assert s.scalar(select(func.count()).select_from(models.AuditEvent)) == 2
+        seeds = select(func.count()).where(models.AuditEvent.action == "seed")
+        assert s.scalar(seeds.select_from(models.AuditEvent)) == 2
+        assert s.scalar(select(func.count()).select_from(models.Agency)) == len(shipped.agencies)
 
 
 def test_default_today_puts_nothing_in_the_future(db):
@@ -485,3 +503,75 @@ def test_large_load_with_another_connection_open_stays_in_wal(db, db_path, monke
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         other.close()
+
+
+# --- built on the shipped reference data ----------------------------------------------------
+
+
+def test_the_demo_uses_the_shipped_agencies_and_substances_by_uuid(db):
+    from tests.helpers import World
+
+    # the office already had its own DEA record (another UUID): it is used, not duplicated
+    own_dea = World(db).make("agency", abbreviation="DEA", side="US", title_zh="缉毒局")
+    _seed(db)
+    shipped_uuids = set(shipped.by_uuid())
+    with db.session() as s:
+        agencies = {a.id: a for a in s.scalars(select(models.Agency))}
+        assert len(agencies) == len(shipped.agencies)
+        assert [a.id for a in agencies.values() if a.abbreviation == "DEA"] == [own_dea]
+        assert {a.uuid for a in agencies.values() if a.id != own_dea} <= shipped_uuids
+        used = set()
+        for r in s.scalars(select(models.Referral)):
+            used |= {r.sending_agency_id, r.receiving_agency_id}
+        assert own_dea in used and used <= set(agencies)
+        named = {
+            sub.uuid
+            for sub in s.scalars(
+                select(models.Substance).join(
+                    models.referral_substance,
+                    models.referral_substance.c.substance_id == models.Substance.id,
+                )
+            )
+        }
+        assert len(named & shipped_uuids) >= 8  # the stories name the shipped substances
+        own = {r[0] for r in demo_data.SUBSTANCES}
+        assert all(
+            sub.uuid in shipped_uuids or sub.title_en in own
+            for sub in s.scalars(select(models.Substance))
+        )
+
+
+def test_a_demo_export_imports_into_a_freshly_set_up_database(db, tmp_path, sqlite_template):
+    import shutil
+
+    from workinggroup_app.exchange import sync
+    from workinggroup_app.storage.database import open_database
+
+    _seed(db, scale=200)
+    keys = tmp_path / "keys"
+    sync.generate_key("US demo", directory=keys)
+    package = tmp_path / "demo.wgx"
+    sync.export_package(db, package, key_dir=keys)
+
+    fresh_path = tmp_path / "fresh.sqlite3"
+    shutil.copyfile(sqlite_template, fresh_path)
+    fresh = open_database(str(fresh_path))
+    try:
+        reference_data.merge(fresh)  # what set-up and `db upgrade` do
+        sync.register_key(fresh, "US demo", (keys / sync.PUBLIC_KEY).read_bytes())
+        plan = sync.preview_import(fresh, package)
+        new = {(i.record_type, i.title) for i in plan.of(sync.NEW)}
+        shipped_uuids = set(shipped.by_uuid())
+        arriving = {i.uuid for i in plan.items if i.record_type in ("agency", "substance")}
+        assert arriving & shipped_uuids  # the package carries shipped agencies and substances
+        assert not [t for t in new if t[0] == "agency"]  # ... which are already there
+        own = {r[0] for r in demo_data.SUBSTANCES}
+        assert {t[1] for t in new if t[0] == "substance"} <= own
+        assert not plan.conflicts
+        sync.apply_import(fresh, package)
+        with fresh.session() as s:
+            n_agencies = s.scalar(select(func.count()).select_from(models.Agency))
+            assert n_agencies == len(shipped.agencies)
+            assert s.scalar(select(func.count()).select_from(models.Referral)) > 0
+    finally:
+        fresh.dispose()

@@ -8,7 +8,15 @@ import argparse
 import sys
 from typing import Any
 
-from workinggroup_app.cli.base import ERROR, database_url, missing_file, open_db, say
+from workinggroup_app.cli.base import (
+    ERROR,
+    actor,
+    database_url,
+    missing_file,
+    open_db,
+    say,
+    word_for,
+)
 
 
 def add_commands(subparsers: Any) -> None:
@@ -16,7 +24,9 @@ def add_commands(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser(
-        "upgrade", help="bring the schema to the latest version (backs up first)"
+        "upgrade",
+        help="bring the schema to the latest version (backs up first) and merge the shipped "
+        "agencies and substances",
     ).set_defaults(func=cmd_db_upgrade)
     db_sub.add_parser(
         "current", help="print the current and the latest schema revision"
@@ -46,6 +56,8 @@ def add_commands(subparsers: Any) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Bring the schema to the latest revision, then merge the shipped reference data."""
+    from workinggroup_app.services import reference_data
     from workinggroup_app.storage.migrate import schema_state, upgrade
 
     db = open_db(args, migrate=False)
@@ -53,11 +65,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         before = schema_state(db.engine)
         if before.up_to_date:
             say(f"already at the latest revision {before.head}")
-            return 0
-        backup = upgrade(db.engine)
-        say(f"upgraded {db.display_name} from {before.current or 'empty'} to {before.head}")
-        if backup:
-            say(f"backup of the previous version: {backup}")
+        else:
+            backup = upgrade(db.engine)
+            say(f"upgraded {db.display_name} from {before.current or 'empty'} to {before.head}")
+            if backup:
+                say(f"backup of the previous version: {backup}")
+        merged = reference_data.merge(db, actor())
+        say(word_for(args, merged.summary_en(), merged.summary_zh()))
     finally:
         db.dispose()
     return 0

@@ -1,8 +1,11 @@
 """Demo data: a realistic, bilingual, deterministic data set, loaded with bulk inserts.
 
-``seed(db)`` fills a database with two years of the working group's life: the real agencies
-of both sides, fictitious contacts, companies (with valid Unified Social Credit Codes),
-websites, shipments and accounts, real substances (with valid CAS numbers), meetings
+``seed(db)`` fills a database with two years of the working group's life. It first merges
+the shipped reference data (``services.reference_data``: the agencies of both sides and the
+substances, by their UUIDs) and builds on those same records, so that what the demo
+exports imports into any freshly set-up database; then fictitious contacts, companies
+(with valid Unified Social Credit Codes), websites, shipments and accounts, the demo's few
+substances of its own (a class, equipment), meetings
 every six to eight weeks with attendees, agenda and decisions, cases, referrals in both
 directions and action items, each with the status history (``status_change`` rows) that
 leads to its current status through the allowed workflow transitions.
@@ -28,13 +31,18 @@ from sqlalchemy.orm import Session
 from workinggroup_app.demo.loader import Seeder
 from workinggroup_app.demo.seeder import (
     LARGE_LOAD,
+    SEED_ACTOR,
     STAGES,
     Progress,
     SeedResult,
     sqlite_bulk_settings,
 )
+from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.services import reference_data
 
 log = logging.getLogger(__name__)
+
+DEMO_ACTOR = Actor(SEED_ACTOR, "administrator", "Demo data")
 
 
 def seed_detailed(
@@ -62,8 +70,21 @@ def seed_detailed(
         try:
             with Session(bind=conn, expire_on_commit=False) as session:
                 try:
-                    seeder = Seeder(session, scale=scale, seed=seed, today=today, progress=progress)
+                    # the shipped agencies and substances first, with their audit events
+                    t0 = time.perf_counter()
+                    merged = reference_data.merge_in(session, DEMO_ACTOR)
+                    merge_seconds = time.perf_counter() - t0
+                    seeder = Seeder(
+                        session,
+                        scale=scale,
+                        seed=seed,
+                        today=today,
+                        progress=progress,
+                        reference=merged,
+                    )
                     result = seeder.run()
+                    result.seconds = {"reference data": merge_seconds, **result.seconds}
+                    result.total_seconds += merge_seconds
                     t0 = time.perf_counter()
                     session.commit()
                     result.seconds["commit"] = time.perf_counter() - t0
@@ -88,7 +109,8 @@ def seed(
     progress: Progress | None = None,
     today: date | None = None,
 ) -> dict[str, int]:
-    """Load the demo data set into ``db`` (a ``db.Database``); returns records per type.
+    """Load the demo data set into ``db`` (a ``db.Database``); returns records added per
+    type (the shipped reference records the merge added included).
 
     ``scale=None`` gives the everyday set (two years of meetings, 40 cases, 250
     referrals, 600 action items); ``scale=N`` gives N action items and N/10 referrals.

@@ -110,6 +110,7 @@ class ActionItems(SeederBase):
                     fill.loe,
                     side,
                     agency_id,
+                    None,  # owner_user_id: the demo's owners are named, not accounts
                     person,
                     day_of(due),
                     day_of(events[-1][0]) if status == "done" else None,

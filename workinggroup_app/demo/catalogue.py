@@ -1,6 +1,7 @@
-"""The demo's records, read from ``resources/demo/catalogue.json``: real agencies and
-substances, invented people, companies, websites, shipments and accounts, and the bilingual
-templates the seed builds its cases, referrals, meetings and action items from.
+"""The demo's records, read from ``resources/demo/catalogue.json``: invented people,
+companies, websites, shipments and accounts, which of the shipped agencies and substances
+(``resources/reference``) its stories are about, and the bilingual templates the seed builds
+its cases, referrals, meetings and action items from.
 
 ``load()`` gives each table by its name (``load().AGENCIES``), rows as tuples in the order
 the file's ``_notes`` give; a key written ``"a|b"`` in the file is the pair ``("a", "b")``.

@@ -36,6 +36,8 @@ class Seeder(ReferenceData, Meetings, Cases, Referrals, ActionItems, Indexes):
             "today": date.fromordinal(self.T).isoformat(),
             "scale": self.scale_value,
         }
+        if self.reference is not None:
+            changes["reference_data"] = self.reference.version
         audit_seed(self.session, changes)
 
     def run(self) -> SeedResult:

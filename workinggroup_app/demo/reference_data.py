@@ -1,5 +1,9 @@
 """Seed stages of the reference data: agencies and their contacts, entities (companies,
 persons, websites, shipments, accounts) and substances.
+
+The agencies and most substances are the shipped reference data, merged in before the seed
+starts (``services.reference_data``); the demo finds them by their shipped UUIDs and adds
+only what it invents (contacts, entities) and its few substances of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from typing import Any
 from workinggroup_app.demo.identifiers import awb_number, container_number, make_uscc, tron_address
 from workinggroup_app.demo.seeder import STAGES, D, SeederBase
 from workinggroup_app.demo.writer import PLACEHOLDER, Thing
+from workinggroup_app.services.reference_data import local_records, shipped
 
 
 class ReferenceData(SeederBase):
@@ -17,25 +22,22 @@ class ReferenceData(SeederBase):
         self.stage(STAGES[0])
         day0 = self.T - 900
         created = self.clock.at(day0, 600)
-        first = self.ids("agency", len(D.AGENCIES))
-        refs = self.references("AG", [day0] * len(D.AGENCIES))
-        rows = []
-        for k, (abbr, side, en, zh, _domain) in enumerate(D.AGENCIES):
-            rid = first + k
-            self.agency[abbr] = rid
-            row = self.common(rid, refs[k], en, zh, caveat="NONE", created=created)
-            row.update(side=side, abbreviation=abbr)
-            rows.append(row)
-        self.write_records("agency", rows)
+        data = self.shipped = shipped()
+        self.local = local_records(self.session, data)
+        for row in data.agencies:
+            if row.uuid in self.local:  # the shipped agency, or the office's own record of it
+                abbr = str(row.values["abbreviation"])
+                self.agency[abbr] = self.local[row.uuid]
+                self.agency_side[abbr] = str(row.values["side"])
 
-        domains = {a[0]: a[4] for a in D.AGENCIES}
+        domains = D.AGENCY_MAIL_DOMAINS
         first = self.ids("contact", len(D.CONTACTS))
         refs = self.references("CT", [day0] * len(D.CONTACTS))
         rows = []
         phone = 100
         for k, (abbr, en, zh, pos_en, pos_zh, us_only) in enumerate(D.CONTACTS):
             rid = first + k
-            side = "US" if domains[abbr] else "PRC"
+            side = self.agency_side[abbr]
             email = tel = ""
             if side == "US":
                 email = f"{en.lower().replace(' ', '.')}@{domains[abbr]}"
@@ -175,9 +177,19 @@ class ReferenceData(SeederBase):
                 self.things.setdefault("cn_seller", []).append(thing)
         self.write_records("entity", rows)
 
+        assert self.shipped is not None  # read by agencies_and_contacts, the stage before
+        by_cas = {str(row.values["cas_number"]): row for row in self.shipped.substances}
+        rows = []
+        things: list[tuple[str, Thing]] = []  # (short-name key, thing)
+        for cas in D.REFERENCE_SUBSTANCES:
+            row = by_cas.get(cas)
+            if row is None or row.uuid not in self.local:
+                continue  # not in this version of the shipped data
+            v = row.values
+            thing = Thing(self.local[row.uuid], v["title_en"], v["title_zh"], v["category"])
+            things.append((cas, thing))
         first = self.ids("substance", len(D.SUBSTANCES))
         refs = self.references("SUB", [day0] * len(D.SUBSTANCES))
-        rows = []
         for k, (en, zh, cat, cas, us_c, prc_c, n_en, n_zh) in enumerate(D.SUBSTANCES):
             rid = first + k
             row = self.common(rid, refs[k], en, zh, caveat="NONE", created=self.clock.at(day0, 600))
@@ -190,14 +202,17 @@ class ReferenceData(SeederBase):
                 notes_zh=n_zh,
             )
             rows.append(row)
-            short = D.SUBSTANCE_SHORT_EN.get(en)
+            things.append((en, Thing(rid, en, zh, cat)))
+        self.write_records("substance", rows)
+        for key, thing in things:
+            en, cat = thing.en, thing.kind
+            short = D.SUBSTANCE_SHORT_EN.get(key)
             if short is None:  # common nouns in running text: "seizure of fentanyl"
                 short = en[0].lower() + en[1:] if en[1:2].islower() else en
-            thing = Thing(rid, en, zh, cat, short, zh)
+            thing = Thing(thing.id, en, thing.zh, cat, short, thing.zh)
             self.things.setdefault("sub_" + cat, []).append(thing)
-            if en in D.SCHEDULING_TARGETS:
+            if key in D.SCHEDULING_TARGETS:
                 self.things.setdefault("sub_scheduling", []).append(thing)
-        self.write_records("substance", rows)
 
     def _shipments(self) -> list[dict[str, Any]]:
         rng = self.rng

@@ -29,6 +29,7 @@ class Referrals(SeederBase):
         rnd = rng.random
         pool = self._referral_pool()
         n = self.n["referral"]
+        used_refs: set[tuple[str, int, int]] = set()  # the counterpart's letter numbers
         specs = []
         for _ in range(n):
             direction = "US_TO_PRC" if rnd() < 0.6 else "PRC_TO_US"
@@ -40,7 +41,7 @@ class Referrals(SeederBase):
         first = self.ids("referral", n)
         self.ref_first = first
         refs = self.references("REF", [s[0] for s in specs])
-        prc_agencies = {a[0] for a in D.AGENCIES if a[1] == "PRC"}
+        prc_agencies = {abbr for abbr, side in self.agency_side.items() if side == "PRC"}
         self.ref_day: list[int] = []
         self.ref_us_only: list[bool] = []
         self.ref_direction: list[str] = []
@@ -74,9 +75,15 @@ class Referrals(SeederBase):
             counterpart_ref = ""
             ref_day = on.get("acknowledged") if direction == "US_TO_PRC" else sent_on
             if ref_day is not None and prc_side in prc_agencies:
-                counterpart_ref = (
-                    f"{D.PRC_REF_STEMS[prc_side]}〔{Clock.year(ref_day)}〕{rng.randint(1, 999)}号"
+                stem, year, number = (
+                    D.PRC_REF_STEMS[prc_side],
+                    Clock.year(ref_day),
+                    rng.randint(1, 999),
                 )
+                while (stem, year, number) in used_refs:  # each letter has its own number
+                    number += 1
+                used_refs.add((stem, year, number))
+                counterpart_ref = f"{stem}〔{year}〕{number}号"
             graded = status != "draft" or rnd() < 0.5
             user = rng.choice(D.USERS)
             first_at, last_at = self.add_history("referral", rid, events, user)

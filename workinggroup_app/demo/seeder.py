@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workinggroup_app.demo.catalogue import load
 from workinggroup_app.demo.tables import COLUMNS, ID_TABLES, SEARCH_TABLE, text_fields
 from workinggroup_app.demo.writer import BATCH, BulkWriter, Clock, Thing, quote_name, uuid4_text
+from workinggroup_app.services.reference_data import TYPES, MergeReport, ShippedData
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
 
@@ -69,8 +70,10 @@ class SeederBase:
         seed: int,
         today: date,
         progress: Progress | None,
+        reference: MergeReport | None = None,
     ) -> None:
         self.session = session
+        self.reference = reference
         self.seed_value, self.scale_value = seed, scale
         self.tables: dict[str, int] = {}
         self.w = BulkWriter(session)
@@ -91,7 +94,10 @@ class SeederBase:
                 "referral": max(1, scale // 10),
                 "action_item": scale,
             }
-        self.records: dict[str, int] = {}
+        # records added by this load: the shipped reference data merged in first, counted too
+        self.records: dict[str, int] = {
+            key: len(reference.added(key)) for key in TYPES if reference is not None
+        }
         self.next_id: dict[str, int] = {}
         for table in (*ID_TABLES, SEARCH_TABLE):
             self.next_id[table] = (
@@ -109,7 +115,10 @@ class SeederBase:
         self.trigger_sql: str | None = None
         self.fts_tuned = False
         self.deferred: list[tuple[str, str]] = []
-        self.agency: dict[str, int] = {}
+        self.shipped: ShippedData | None = None  # the shipped reference data, as merged in
+        self.local: dict[str, int] = {}  # shipped UUID -> id of the record standing for it
+        self.agency: dict[str, int] = {}  # abbreviation -> id
+        self.agency_side: dict[str, str] = {}  # abbreviation -> side
         self.contacts_by_agency: dict[str, list[dict[str, Any]]] = {}
         self.contact_by_name: dict[str, dict[str, Any]] = {}
         self.things: dict[str, list[Thing]] = {}

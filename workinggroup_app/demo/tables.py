@@ -83,6 +83,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "line_of_effort",
         "owner_side",
         "owner_agency_id",
+        "owner_user_id",  # the demo has no accounts of its own: counterpart-style names
         "owner_person",
         "due_date",
         "completed_on",
