@@ -3,8 +3,9 @@
 Order matters for a fast start (FINDINGS: a bare window is ~300 ms, SQLAlchemy ~0.8 s,
 Alembic ~0.8 s): the QApplication, the CJK font, the translators and the main window are
 set up and shown before the database layer is imported. The database is then opened (and
-migrated if needed) on the op runner's thread with a status message; the demo data set is
-seeded the same way, with progress. Nothing imports ReportLab here.
+migrated if needed) on the op runner's thread with a status message; a database with no
+account gets the set-up wizard (``dialogs.setup_wizard``), any other the sign-in; the demo
+data set is seeded the same way, with progress. Nothing imports ReportLab here.
 """
 
 from __future__ import annotations
@@ -21,16 +22,13 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QObject,
-    Qt,
     QTimer,
 )
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QLabel,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -142,9 +140,7 @@ class Starter:
         from workinggroup_ui.dialogs.error import show_error
         from workinggroup_ui.operations.runner import OpRunner
 
-        url = self.database_url
-        if url is None and self.demo:
-            url = demo_database_url()
+        url = starting_url(self.database_url, self.demo, self.window.settings)
         self.window.statusBar().showMessage(
             QCoreApplication.translate("MainWindow", "Opening the database…")
         )
@@ -153,6 +149,9 @@ class Starter:
             error_handler=lambda exc: show_error(exc, self.window, self.lang),
             lang=lambda: self.lang,
         )
+        self._open(url)
+
+    def _open(self, url: str | None) -> None:
         self.opener.run(lambda: _open(url), on_success=self._opened, on_failure=self._failed)
 
     def _failed(self, error: Any) -> bool:
@@ -164,6 +163,13 @@ class Starter:
             QCoreApplication.translate("MainWindow", "The database cannot be opened")
         )
         box.setText(error.message(self.lang))
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "MainWindow",
+                "To open another database, start the application with --database-url "
+                "followed by a file or a server address.",
+            )
+        )
         box.exec()
         self.on_fatal(2)
         return True
@@ -173,50 +179,70 @@ class Starter:
         return self.demo and self.database_url is None
 
     def _opened(self, db: Database) -> None:
+        from workinggroup_app.services import users
         from workinggroup_app.support import logs
 
         logs.note_database(db)  # crash reports name the kind of database, not where
         self.window.statusBar().clearMessage()
-        # who is using it, before any record is shown (a new database: its administrator)
+        # who is using it, before any record is shown (a new database: the set-up wizard)
         self.window.show_message(QCoreApplication.translate("MainWindow", "Signing in…"))
+        if users.first_run_needed(db):
+            self.set_up(db)
+            return
         actor = self.sign_in(db)
         if actor is None:
             db.dispose()
             self.on_fatal(0)
             return
+        self._signed_in(db, actor)
+
+    def sign_in(self, db: Database) -> Actor | None:
+        """The sign-in dialog of a database that has accounts."""
+        from workinggroup_ui.dialogs import sign_in
+
+        return sign_in.sign_in(db, self.window, lang=self.lang, username=os_username())
+
+    def set_up(self, db: Database) -> None:
+        """A database with no account: the set-up wizard (for the demo database without the
+        location and reference-data pages, saying the account exists only there). The
+        location chosen is remembered for the next start; a database found already set up
+        is opened for signing in."""
+        from workinggroup_app.support import logs
+        from workinggroup_ui.dialogs.setup_wizard import SetupWizard
+
+        demo = self.uses_demo_database
+        wizard = SetupWizard(db, self.window, lang=self.lang, username=os_username(), demo=demo)
+        if wizard.exec() != QDialog.DialogCode.Accepted:
+            db.dispose()
+            self.on_fatal(0)
+            return
+        if not demo and not (self._url_given() and wizard.chosen_url == db.url):
+            remember_database(self.window.settings, wizard.chosen_url)
+        if wizard.existing_url is not None:
+            db.dispose()
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate("MainWindow", "Opening the database…")
+            )
+            self._open(wizard.existing_url)
+            return
+        assert wizard.database is not None and wizard.actor is not None
+        if wizard.database is not db:
+            db.dispose()
+            logs.note_database(wizard.database)
+        self._signed_in(wizard.database, wizard.actor)
+
+    def _url_given(self) -> bool:
+        """The database was named for this run (--database-url or the environment)."""
+        from workinggroup_app.storage.paths import ENV_URL
+
+        return self.database_url is not None or bool(os.environ.get(ENV_URL))
+
+    def _signed_in(self, db: Database, actor: Actor) -> None:
         self.ctx = make_context(db, self.lang, self.window, actor=actor)
         if self.uses_demo_database and _count_cases(db) == 0:
             self._seed()
         else:
             self._attach()
-
-    def sign_in(self, db: Database) -> Actor | None:
-        """The sign-in dialog, or on a new database the one creating the administrator (for
-        the demo database, saying that this account exists only there)."""
-        from workinggroup_app.services import users
-        from workinggroup_ui.dialogs import sign_in
-
-        username = os_username()
-        if not (self.uses_demo_database and users.first_run_needed(db)):
-            return sign_in.sign_in(db, self.window, lang=self.lang, username=username)
-        dialog = sign_in.FirstRunDialog(db, self.window, lang=self.lang, username=username)
-        note = QLabel(
-            QCoreApplication.translate(
-                "MainWindow",
-                "This is the demo database: invented records for trying the application. "
-                "The account you create now exists only in the demo database; choose any "
-                "user name and a password you will remember for the next demo start.",
-            )
-        )
-        note.setObjectName("demo_note")
-        note.setWordWrap(True)
-        note.setTextFormat(Qt.TextFormat.PlainText)
-        layout = dialog.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.insertWidget(1, note)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.actor
 
     def _attach(self) -> None:
         assert self.ctx is not None
@@ -285,10 +311,50 @@ def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
     _FirstPaint(window, then)
 
 
+def starting_url(database_url: str | None, demo: bool, settings: Settings) -> str | None:
+    """The database this start opens: --database-url, else the demo's, else
+    WORKINGGROUP_DATABASE_URL, else the one chosen in the set-up wizard, else (None) the
+    default file in the data folder."""
+    from workinggroup_app.storage.paths import ENV_URL
+
+    if database_url:
+        return database_url
+    if demo:
+        return demo_database_url()
+    if os.environ.get(ENV_URL):
+        return None
+    return settings.get(opts.DATABASE_URL) or None
+
+
+def remember_database(settings: Settings, url: str) -> None:
+    """Open ``url`` at the next start (the default file is remembered as "the default", so
+    it follows the data folder)."""
+    from workinggroup_app.storage.engine import normalise_url
+    from workinggroup_app.storage.paths import ENV_URL, default_database_url
+
+    if not os.environ.get(ENV_URL) and url == normalise_url(default_database_url()):
+        settings.reset(opts.DATABASE_URL)
+    else:
+        settings.set(opts.DATABASE_URL, url)
+    settings.sync()
+
+
 def _open(url: str | None) -> Database:
+    """The database, opened and migrated; a server that cannot be reached is explained by
+    the connection check (refused, unknown host, password...) instead of a driver error."""
+    from sqlalchemy.exc import OperationalError
+
     from workinggroup_app.storage.database import open_database
 
-    return open_database(url)
+    try:
+        return open_database(url)
+    except OperationalError:
+        from workinggroup_app.storage.connection import check_connection
+        from workinggroup_app.storage.engine import normalise_url
+        from workinggroup_app.storage.paths import default_database_url
+
+        check_connection(normalise_url(url or default_database_url()))  # raises the reason
+        raise
 
 
 def _count_cases(db: Database) -> int:

@@ -34,6 +34,10 @@ WINDOW_STATE: Option[bytes] = Option("window/state", bytes, b"")
 SPLITTER_STATE: Option[bytes] = Option("window/splitter", bytes, b"")
 LAST_RECORD_TYPE: Option[str] = Option("window/last_record_type", str, "referral")
 LAST_DATABASE_URL: Option[str] = Option("database/last_url", str, "")
+# The database chosen in the set-up wizard, opened at every start ("" = the default file in
+# the data folder). --database-url and WORKINGGROUP_DATABASE_URL still win; the demo never
+# sets it. Unlike LAST_DATABASE_URL (whatever the last window had open, a demo included).
+DATABASE_URL: Option[str] = Option("database/url", str, "")
 LANGUAGE: Option[str] = Option("ui/language", str, "")  # "" = follow the system locale
 # Minutes without input before the window locks (0 = never); the same option as
 # workinggroup_ui.window.idle_lock.IDLE_MINUTES, declared here so start-up need not import the lock's module.
@@ -45,6 +49,7 @@ OPTIONS: tuple[Option[Any], ...] = (
     SPLITTER_STATE,
     LAST_RECORD_TYPE,
     LAST_DATABASE_URL,
+    DATABASE_URL,
     LANGUAGE,
     IDLE_MINUTES,
 )

@@ -294,14 +294,6 @@ class Dialogs:
         self.timer.stop()
 
 
-def create_admin(dialog) -> None:
-    dialog.username.setText("alice")
-    dialog.display_name.setText("Alice Smith")
-    dialog.password.setText(PASSWORD)
-    dialog.confirm.setText(PASSWORD)
-    dialog.create_button.click()
-
-
 def start(settings, qtbot, url, codes=None, *, demo=False):
     from workinggroup_ui.app import Starter
 
@@ -322,9 +314,9 @@ def finish(window) -> None:
 
 
 def test_the_first_start_creates_the_administrator_who_then_works(settings, qtbot, db_path):
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
+    from tests.ui.setup_helpers import SetupDriver
 
-    dialogs = Dialogs(FirstRunDialog, create_admin)
+    dialogs = SetupDriver().attach()  # the set-up wizard: alice, Alice Smith, PASSWORD
     window, _starter = start(settings, qtbot, str(db_path))
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
     dialogs.stop()
@@ -341,7 +333,7 @@ def test_the_first_start_creates_the_administrator_who_then_works(settings, qtbo
 
 
 def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot, db_path):
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
+    from workinggroup_ui.dialogs.setup_wizard import SetupWizard
 
     states: list[tuple[object, bool]] = []
 
@@ -349,7 +341,7 @@ def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot,
         states.append((window.ctx, window.stack.currentWidget() is window.placeholder))
         dialog.reject()
 
-    dialogs = Dialogs(FirstRunDialog, cancel)
+    dialogs = Dialogs(SetupWizard, cancel)
     codes: list[int] = []
     window, _starter = start(settings, qtbot, str(db_path), codes)
     qtbot.waitUntil(lambda: codes == [0], timeout=20_000)
@@ -361,7 +353,8 @@ def test_no_record_is_shown_before_sign_in_and_cancelling_quits(settings, qtbot,
 def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
     from workinggroup_app.services import users
     from workinggroup_app.storage.database import open_database
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
+    from workinggroup_ui.dialogs.setup_wizard import SetupWizard
+    from workinggroup_ui.dialogs.sign_in import SignInDialog
 
     db = open_database(str(db_path))
     users.create_first_administrator(db, "alice", PASSWORD, "Alice Smith")
@@ -377,7 +370,7 @@ def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
         dialog.password.setText(PASSWORD)
         dialog.sign_in_button.click()
 
-    first_run = Dialogs(FirstRunDialog, lambda d: d.reject())
+    first_run = Dialogs(SetupWizard, lambda d: d.reject())
     dialogs = Dialogs(SignInDialog, answer)
     window, _starter = start(settings, qtbot, str(db_path))
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
@@ -390,10 +383,10 @@ def test_a_second_start_asks_for_the_password(settings, qtbot, db_path):
 
 
 def test_the_lock_hides_the_window_and_the_password_brings_it_back(settings, qtbot, db_path):
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
+    from tests.ui.setup_helpers import SetupDriver
 
     settings.set(opts.IDLE_MINUTES, 5)
-    dialogs = Dialogs(FirstRunDialog, create_admin)
+    dialogs = SetupDriver().attach()
     window, _starter = start(settings, qtbot, str(db_path))
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=20_000)
     dialogs.stop()

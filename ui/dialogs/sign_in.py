@@ -1,9 +1,10 @@
-"""Signing in at start-up, and creating the administrator on a new database.
+"""Signing in at start-up.
 
 ``sign_in(db, parent)`` is called after the database is open and before the main window
 shows any data; it returns the signed-in ``Actor`` or ``None`` (the user cancelled).
-The checks (password hash, lockout, audit) are all in ``workinggroup_app.services.users``; these
-dialogs only collect what was typed and show the core's message next to the field.
+The checks (password hash, lockout, audit) are all in ``workinggroup_app.services.users``;
+the dialog only collects what was typed and shows the core's message. A new database (no
+account yet) gets the set-up wizard instead (``dialogs.setup_wizard``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workinggroup_app.domain.errors import DomainError, ValidationError, ValidationErrors
+from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
 from workinggroup_app.storage.database import Database
@@ -119,128 +120,13 @@ class SignInDialog(QDialog):
         self.accept()
 
 
-class FirstRunDialog(QDialog):
-    """A new database has no account: the person starting it becomes its administrator."""
-
-    def __init__(
-        self, db: Database, parent: QWidget | None = None, *, lang: str = "en", username: str = ""
-    ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.lang = lang
-        self.actor: Actor | None = None
-        self.setWindowTitle(self.tr("Create the administrator"))
-        self.setModal(True)
-
-        intro = QLabel(
-            self.tr(
-                "This database has no user accounts yet. Create the administrator's account: "
-                "the administrator adds the other users and gives them their roles."
-            )
-        )
-        intro.setWordWrap(True)
-        self.username = named_edit("username", username)
-        self.display_name = named_edit("display_name")
-        self.password = named_edit("password", secret=True)
-        self.confirm = named_edit("confirm", secret=True)
-        self.errors = {
-            "username": _error_label(),
-            "password": _error_label(),
-            "confirm": _error_label(),
-            "": _error_label(),
-        }
-        for name, label in self.errors.items():
-            label.setObjectName(f"error_{name or 'general'}")
-
-        hint = QLabel(
-            self.tr(
-                "At least %n characters, not containing the user name.",
-                "",
-                users.MIN_PASSWORD_LENGTH,
-            )
-        )
-        hint.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("&User name:"), self.username)
-        form.addRow("", self.errors["username"])
-        form.addRow(self.tr("&Full name:"), self.display_name)
-        form.addRow(self.tr("&Password:"), self.password)
-        form.addRow("", hint)
-        form.addRow("", self.errors["password"])
-        form.addRow(self.tr("&Repeat password:"), self.confirm)
-        form.addRow("", self.errors["confirm"])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText(self.tr("Create and sign in"))
-        self.create_button.setDefault(True)
-        self.buttons.accepted.connect(self.try_create)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.errors[""])
-        layout.addWidget(self.buttons)
-        self.setTabOrder(self.username, self.display_name)
-        self.setTabOrder(self.display_name, self.password)
-        self.setTabOrder(self.password, self.confirm)
-        self.username.setFocus()
-
-    def _clear_errors(self) -> None:
-        for label in self.errors.values():
-            label.clear()
-            label.setVisible(False)
-
-    def _show(self, field: str, text: str) -> None:
-        label = self.errors.get(field, self.errors[""])
-        label.setText(text)
-        label.setVisible(True)
-
-    def try_create(self) -> None:
-        self._clear_errors()
-        if self.password.text() != self.confirm.text():
-            self._show("confirm", self.tr("The two passwords are not the same."))
-            self.confirm.clear()
-            self.confirm.setFocus()
-            return
-        try:
-            self.actor = _busy(
-                lambda: users.create_first_administrator(
-                    self.db,
-                    self.username.text(),
-                    self.password.text(),
-                    self.display_name.text(),
-                )
-            )
-        except (ValidationError, ValidationErrors) as e:
-            errors = e.errors if isinstance(e, ValidationErrors) else [e]
-            for err in errors:
-                self._show(err.field, err.message(self.lang))
-            focus = {"username": self.username, "password": self.password}
-            first = focus.get(errors[0].field) if errors else None
-            (first or self.username).setFocus()
-            return
-        except DomainError as e:
-            self._show("", e.message(self.lang))
-            return
-        self.accept()
-
-
 def sign_in(
     db: Database, parent: QWidget | None = None, *, lang: str = "en", username: str = ""
 ) -> Actor | None:
-    """Who is using the application: the first-run administrator or a signed-in user.
-
-    Returns None when the person cancels; the caller then closes the application.
-    """
-    if users.first_run_needed(db):
-        dialog: FirstRunDialog | SignInDialog = FirstRunDialog(
-            db, parent, lang=lang, username=username
-        )
-    else:
-        dialog = SignInDialog(db, parent, lang=lang, username=username)
+    """Who is using the application: the signed-in user, or None when the person cancels
+    (the caller then closes the application). A database with no account yet is set up
+    with ``workinggroup_ui.dialogs.setup_wizard.SetupWizard`` instead."""
+    dialog = SignInDialog(db, parent, lang=lang, username=username)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.actor

@@ -1,5 +1,5 @@
-"""Signing in, the first-run administrator, and the administrators' account screen,
-driven from the keyboard and the mouse as people use them."""
+"""Signing in and the administrators' account screen, driven from the keyboard and the mouse
+as people use them (the first-run administrator: tests/ui/test_setup_wizard.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import json
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
 
 from tests.ui.conftest import make_ctx
 from workinggroup_app.domain.models import AuditEvent
 from workinggroup_app.services import users
-from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog, sign_in
+from workinggroup_ui.dialogs.sign_in import SignInDialog, sign_in
 from workinggroup_ui.dialogs.users import COL_ROLE, COL_STATE, AddUserDialog, UserAdmin
 
 PW = "correct horse battery"
@@ -28,59 +28,6 @@ def fast_hasher(monkeypatch):
 def last_event(db) -> AuditEvent:
     with db.session() as s:
         return s.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
-
-
-# --- first run --------------------------------------------------------------------------------
-
-
-def test_first_run_creates_the_administrator_from_the_keyboard(db, qtbot):
-    assert users.first_run_needed(db)
-    dialog = FirstRunDialog(db)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.activateWindow()
-    qtbot.waitActive(dialog)
-    qtbot.waitUntil(dialog.username.hasFocus)
-    qtbot.keyClicks(dialog.username, "ada")
-    qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
-    qtbot.keyClicks(QApplication.focusWidget(), "Ada Admin")
-    qtbot.keyClick(dialog.display_name, Qt.Key.Key_Tab)
-    qtbot.keyClicks(QApplication.focusWidget(), PW)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Tab)
-    qtbot.keyClicks(QApplication.focusWidget(), PW)
-    with qtbot.waitSignal(dialog.accepted, timeout=10000):
-        qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
-    assert dialog.actor.username == "ada" and dialog.actor.role == "administrator"
-    assert not users.first_run_needed(db)
-    assert last_event(db).action == "permission"
-
-
-def test_first_run_mismatched_passwords_are_shown_next_to_the_field(db, qtbot):
-    dialog = FirstRunDialog(db)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.keyClicks(dialog.username, "ada")
-    qtbot.keyClicks(dialog.password, PW)
-    qtbot.keyClicks(dialog.confirm, PW + "x")
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
-    assert dialog.errors["confirm"].isVisible()
-    assert "not the same" in dialog.errors["confirm"].text()
-    assert users.first_run_needed(db)
-
-
-def test_first_run_weak_password_shows_the_core_message_in_chinese(db, qtbot):
-    dialog = FirstRunDialog(db, lang="zh_CN")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.keyClicks(dialog.username, "ada")
-    qtbot.keyClicks(dialog.password, "short")
-    qtbot.keyClicks(dialog.confirm, "short")
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    label = dialog.errors["password"]
-    assert label.isVisible() and "密码至少需要" in label.text()
-    assert not dialog.errors["username"].isVisible()
-    assert users.first_run_needed(db)
 
 
 # --- signing in -------------------------------------------------------------------------------
@@ -154,19 +101,6 @@ def _drive(qtbot, fill):
         fill(dialog)
 
     QTimer.singleShot(0, step)
-
-
-def test_sign_in_function_on_a_new_database_runs_the_first_run(db, qtbot):
-    def fill(dialog):
-        assert isinstance(dialog, FirstRunDialog)
-        dialog.username.setText("ada")
-        dialog.password.setText(PW)
-        dialog.confirm.setText(PW)
-        dialog.create_button.click()
-
-    _drive(qtbot, fill)
-    actor = sign_in(db)
-    assert actor is not None and actor.role == "administrator"
 
 
 def test_sign_in_function_returns_the_actor_or_none(db, admin, qtbot):

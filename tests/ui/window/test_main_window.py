@@ -617,25 +617,22 @@ class ModalWatcher:
                 self.act(w)
 
 
-def create_administrator(dialog) -> None:
-    """Fill the first-run dialog of a new database and create its administrator."""
-    dialog.username.setText("admin")
-    dialog.display_name.setText("The Administrator")
-    for field in (dialog.password, dialog.confirm):
-        field.setText("correct horse battery")
-    dialog.create_button.click()
+def create_administrator():
+    """Answer the set-up wizard of a new database: its administrator is "admin"."""
+    from tests.ui.setup_helpers import SetupDriver, SetupValues
+
+    return SetupDriver(SetupValues(username="admin", display_name="The Administrator")).attach()
 
 
 def test_start_up_shows_the_window_then_opens_the_database(settings, qtbot, db_path):
     from workinggroup_ui.app import Starter
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
     window.show()
     assert window.placeholder.text() == "Opening the database…"
     assert not window.new_action.isEnabled()
-    watcher = ModalWatcher(FirstRunDialog, create_administrator)  # a new database
+    watcher = create_administrator()  # a new database
     codes: list[int] = []
     starter = Starter(
         window, database_url=str(db_path), demo=False, lang="en", on_fatal=codes.append
@@ -671,12 +668,11 @@ def test_a_damaged_database_is_explained_without_a_traceback(settings, qtbot, tm
 @pytest.mark.slow
 def test_demo_start_seeds_an_empty_demo_database_once(settings, qtbot):
     from workinggroup_ui.app import Starter, demo_database_url
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog
 
     window = MainWindow(settings=settings, lang="en")
     qtbot.addWidget(window)
     window.show()
-    watcher = ModalWatcher(FirstRunDialog, create_administrator)
+    watcher = create_administrator()
     Starter(window, database_url=None, demo=True, lang="en", on_fatal=lambda c: None).start()
     qtbot.waitUntil(lambda: window.ctx is not None, timeout=120_000)
     assert watcher.seen and watcher.seen[0].findChild(QLabel, "demo_note") is not None
@@ -755,7 +751,8 @@ def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_p
 
     from workinggroup_ui.tools.screenshot import take_screenshots
 
-    paths = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
+    shots = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
+    paths = [p for p in shots if "-setup-" not in p.name]  # the set-up wizard's come last
     names = [p.name for p in paths]
     assert len(names) == 18  # the dashboard, 8 lists, 8 records, the global search
     assert names[0] == "01-zh_CN-dashboard.png" and names[1] == "02-zh_CN-list-cases.png"
@@ -765,3 +762,11 @@ def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_p
         assert (image.width(), image.height()) == (1400, 900), path.name
     search = QImage(str(paths[-1]))
     assert not search.isNull() and search.width() >= 600
+    setup = {p.name: QImage(str(p)) for p in shots[len(paths) :]}
+    assert "19-zh_CN-setup-location.png" in setup and "29-zh_CN-setup-finish.png" in setup
+    for name in (
+        "20-zh_CN-setup-location-1366x768.png",
+        "24-zh_CN-setup-administrator-1366x768.png",
+    ):
+        assert (setup[name].width(), setup[name].height()) == (1366, 768), name
+    assert all(not image.isNull() for image in setup.values())
