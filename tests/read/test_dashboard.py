@@ -144,6 +144,12 @@ def build_world(db: Any, seed: int = 7, n_items: int = 260, n_refs: int = 180) -
         )
         people = ["Alice Smith", "alice", "ALICE SMITH", "Bob Jones", "", "Chen Wei"]
         authors = ["alice", "bob", "carol"]
+        # owners are accounts; the typed names above are counterpart owners and never make
+        # an item anyone's work (so "Alice Smith" is typed on many of bob's items too)
+        alice = add(models.User(username="alice", display_name="Alice Smith", role="manager"))
+        bob = add(models.User(username="bob", display_name="Bob Jones", role="liaison"))
+        ids["alice"], ids["bob"] = alice.id, bob.id
+        owners = random.Random(seed + 1)
         for i in range(n_items):
             status = rng.choice(item_statuses)
             due = TODAY + timedelta(days=rng.randint(-150, 40))
@@ -157,6 +163,7 @@ def build_world(db: Any, seed: int = 7, n_items: int = 260, n_refs: int = 180) -
                     owner_side=rng.choice(["US", "PRC", "JOINT"]),
                     owner_agency_id=rng.choice([*[a.id for a in ags], None, secret.id]),
                     owner_person=rng.choice(people),
+                    owner_user_id=owners.choice([alice.id, alice.id, bob.id, None, None]),
                     created_by=rng.choice(authors),
                     created_at=created,
                     due_date=due if rng.random() > 0.05 else None,
@@ -363,12 +370,13 @@ def expected(db: Any, fig: Figure, audience: str, d: Dashboard) -> Any:
     if key == "since_answered":
         return ref_count(db, audience, "r.answered_on >= :d", d=day)
     assert d.mine is not None
-    names = tuple({n.lower() for n in d.mine.names})
-    mine = "(LOWER(TRIM(a.owner_person)) IN :names OR LOWER(TRIM(a.created_by)) IN :names)"
+    found = raw(db, "SELECT id FROM app_user WHERE username = :u", u=d.mine.username)
+    uid = found[0][0] if found else None  # no account here: owns nothing (= NULL is never true)
+    mine = "a.owner_user_id = :uid"
     if key == "my_open":
-        return ai_count(db, audience, f"{open_} AND {mine}", names=names)
+        return ai_count(db, audience, f"{open_} AND {mine}", uid=uid)
     if key == "my_overdue":
-        return ai_count(db, audience, f"{overdue} AND {mine}", t=t, names=names)
+        return ai_count(db, audience, f"{overdue} AND {mine}", t=t, uid=uid)
     raise AssertionError(f"no independent query for {key}")
 
 
@@ -433,16 +441,47 @@ def test_the_last_meeting_is_the_latest_held_one_the_audience_may_see(world):
 
 
 def test_figures_that_need_ids_name_exactly_their_records(world):
-    db, ids = world
+    db, _ids = world
     d = compute(db, "internal")
-    mine = d.figure("my_open")
-    assert mine.spec.ids is not None and len(mine.spec.ids) == mine.value
+    opened = d.figure("since_opened")  # created since an instant: no list filter says that
+    assert opened.spec.ids is not None and len(opened.spec.ids) == opened.value
     with db.session() as s:
-        rows = list_rows(s, mine.spec, 0, 500, columns=["reference", "owner_person"])
-        assert ids["made"] in {r.id for r in rows}  # created by alice through the services
+        assert count_rows(s, opened.spec) == opened.value
     # a figure a list can express on its own carries no ids
     assert d.figure("overdue").spec.ids is None
     assert d.figure("since_overdue").spec.ids is None
+
+
+def test_my_work_is_the_items_my_account_owns_whatever_names_are_typed(world):
+    db, ids = world
+    alice = compute(db, "internal", ALICE)
+    bob = compute(db, "internal", Actor("bob", "liaison", "Bob Jones"))
+    assert alice.mine is not None and alice.mine.account_id == ids["alice"]
+    mine = alice.figure("my_open")
+    # the list's own owner filter: exact, no ids, a click opens the list filtered by owner
+    assert mine.exact and mine.spec.ids is None
+    assert ("owner_user_id", ids["alice"]) in mine.spec.equals
+    with db.session() as s:
+        rows = list_rows(s, mine.spec, 0, 500, columns=["reference", "owner_user_id"])
+        assert len(rows) == mine.value > 0
+        assert {r.values["owner_user_id"] for r in rows} == {"Alice Smith"}
+        # bob's items with "Alice Smith" typed as the counterpart owner are not hers
+        typed = list_rows(
+            s,
+            bob.figure("my_open").spec,
+            0,
+            500,
+            columns=["reference", "owner_person", "owner_user_id"],
+        )
+    assert any(r.values["owner_person"] == "Alice Smith" for r in typed)
+    assert not {r.id for r in typed} & {r.id for r in rows}
+    assert {r.values["owner_user_id"] for r in typed} == {"Bob Jones"}
+    # the item alice created through the services has no owner account: not her work
+    assert ids["made"] not in {r.id for r in rows}
+    # someone with no account here owns nothing, even with alice's display name
+    nobody = compute(db, "internal", Actor("carol", "viewer", "Alice Smith"))
+    assert nobody.mine is not None and nobody.mine.account_id is None
+    assert [f.value for f in nobody.mine.figures] == [0, 0]
 
 
 def test_the_bilateral_dashboard_names_no_agency_seen_only_through_us_only_records(world):
@@ -514,11 +553,12 @@ def test_a_figure_too_large_to_name_by_ids_says_it_is_not_exact(world, monkeypat
     db, _ids = world
     monkeypatch.setattr(counting, "IDS_LIMIT", 3)  # where the figures are counted
     d = compute(db, "internal")
-    mine = d.figure("my_open")
-    assert mine.value > 3 and not mine.exact and mine.spec.ids is None
+    opened = d.figure("since_opened")
+    assert opened.value > 3 and not opened.exact and opened.spec.ids is None
     with db.session() as s:
-        assert count_rows(s, mine.spec) > mine.value  # the nearest superset: all open items
+        assert count_rows(s, opened.spec) > opened.value  # the nearest superset: all items
     assert d.figure("overdue").exact  # needs no ids
+    assert d.figure("my_open").exact  # the owner filter: needs no ids either
 
 
 def test_medians_take_the_middle_of_the_sorted_response_times(any_db):
@@ -555,22 +595,26 @@ def test_an_empty_database_gives_zeros_and_no_meeting(any_db):
 
 
 def test_a_visit_remembers_the_last_one_and_reports_what_became_overdue(db):
-    w = World(db, ALICE, TODAY)
-    mine = w.make("action_item", owner_person="Alice Smith", due_date=TODAY - timedelta(days=2))
-    World(db, Actor("bob", "liaison"), TODAY).make(
-        "action_item", owner_person="Bob", due_date=TODAY - timedelta(days=1)
-    )
-    w.make("action_item", owner_person="Alice Smith", due_date=TODAY - timedelta(days=30))
     with db.sessions.begin() as s:
         s.add(models.User(username="alice", display_name="Alice Smith", role="manager"))
+        s.add(models.User(username="bob", display_name="Bob Jones", role="liaison"))
+    w = World(db, ALICE, TODAY)
+    mine = w.make("action_item", owner_user_id="alice", due_date=TODAY - timedelta(days=2))
+    World(db, Actor("bob", "liaison"), TODAY).make(
+        "action_item",
+        owner_user_id="bob",
+        owner_person="Alice Smith",  # typed: not alice's work
+        due_date=TODAY - timedelta(days=1),
+    )
+    w.make("action_item", owner_user_id="alice", due_date=TODAY - timedelta(days=30))
     first = dashboard.record_visit(db, ALICE, TODAY, now=NOW - timedelta(days=5))
     assert first.previous is None and first.stored
     second = dashboard.record_visit(db, ALICE, TODAY, now=NOW)
     assert second.previous == NOW - timedelta(days=5)
     assert second.mine is not None and second.everyone is not None
     assert (second.mine.value, second.everyone.value) == (1, 2)
-    assert second.mine.spec.ids == (mine,)
     with db.session() as s:
+        assert [r.id for r in list_rows(s, second.mine.spec)] == [mine]
         assert count_rows(s, second.everyone.spec) == 2
         user = s.query(models.User).filter_by(username="alice").one()
         assert user.last_seen_at == NOW
@@ -583,7 +627,8 @@ def test_a_user_without_a_row_keeps_the_visit_in_the_callers_settings(db):
         db, ALICE, TODAY, now=NOW, previous_from_settings=NOW - timedelta(days=3)
     )
     assert not visit.stored
-    assert visit.mine is not None and visit.mine.value == 1
+    # no account here, so nothing is theirs: a typed owner name is no account
+    assert visit.mine is not None and visit.mine.value == 0
 
 
 def test_overdue_rows_come_oldest_first_in_batches(world):

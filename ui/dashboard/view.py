@@ -358,8 +358,8 @@ class DashboardView(QWidget):
         self.mine_box, self.mine_grid = self._group(dashboard.labels_of("mine"))
         self.mine_box.setToolTip(
             self.tr(
-                "Open action items whose owner (person) is your username or display name, "
-                "as typed or in lower, upper or capitalised case, or that you created."
+                "Open action items whose owner is your account (a name typed as the "
+                "counterpart owner does not count)."
             )
         )
         self.charts: dict[str, ChartPanel] = {}

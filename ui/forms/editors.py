@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from workinggroup_app.domain import fields, vocabulary
 from workinggroup_app.domain.fields import FieldDef
 from workinggroup_ui.context import AppContext
-from workinggroup_ui.widgets.pickers import LinkPicker, LinksEditor
+from workinggroup_ui.widgets.pickers import AccountPicker, LinkPicker, LinksEditor
 from workinggroup_ui.widgets.text import NONE_TEXT, ZONES, format_capitals, plain_label, zone_name
 
 MIN_DATE = QDate(1990, 1, 1)
@@ -415,6 +415,44 @@ class LinkEditor(FieldEditor):
         self.picker.set_read_only(read_only)
 
 
+class AccountEditor(FieldEditor):
+    """An owner account: the active accounts by name, the signed-in user's own first."""
+
+    def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, fdef, parent)
+        self.picker = AccountPicker(ctx, self, none_text=NONE_TEXT)
+        self.picker.setToolTip(
+            QCoreApplication.translate(
+                "RecordForm", "An account of this office; type to find a name or user name"
+            )
+        )
+        self.picker.changed.connect(self.changed)
+        _single(self, self.picker)
+
+    def load(self, raw: Any, label: str = "") -> None:
+        self.picker.set_value(raw, label or None)
+
+    def value(self) -> int | str | None:
+        return self.picker.value()
+
+    def set_value(self, value: Any) -> None:
+        self.picker.set_value(value)
+
+    def display(self, value: Any) -> str:
+        if isinstance(value, int):
+            from workinggroup_app.read import choices
+
+            with self.ctx.db.session() as s:
+                return choices.account_label(s, value) or f"#{value}"
+        return NONE_TEXT if value in (None, "") else str(value)
+
+    def focus_chain(self) -> list[QWidget]:
+        return [self.picker]
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.picker.setEnabled(not read_only)
+
+
 class LinksFieldEditor(FieldEditor):
     def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(ctx, fdef, parent)
@@ -525,6 +563,7 @@ EDITORS: dict[str, Callable[[AppContext, FieldDef, QWidget | None], FieldEditor]
     fields.DATETIME: DateTimeEditor,
     fields.CHOICE: ChoiceEditor,
     fields.LINK: LinkEditor,
+    fields.ACCOUNT: AccountEditor,
     fields.LINKS: LinksFieldEditor,
     fields.BOOL: BoolEditor,
     fields.READONLY: ReadOnlyEditor,

@@ -3,10 +3,16 @@
 It turns what the user picks into a ``ListSpec`` (``apply``); the list model sends that to
 SQL. Text is debounced (150 ms) so typing does not query on every keystroke; every other
 control applies at once.
+
+A record type with an owner account (action items) gets an owner picker: any owner, the
+signed-in user's own account first ("my work"), then every account by name. The search
+box takes ``owner:NAME`` too (``owner:me``, ``owner:"Alice Smith"``, ``owner:alice``),
+which then decides the owner and is not searched for as text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
@@ -32,11 +38,16 @@ from workinggroup_app.domain.fields import CHOICE, FieldDef, record_type
 from workinggroup_app.domain.validators import has_han
 from workinggroup_app.read import choices, lists
 from workinggroup_app.read.lists import ListSpec
+from workinggroup_app.services.users import find_owner
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.widgets.pickers import AccountPicker
 
 DEBOUNCE_MS = 150
 MIN_LATIN = 3
 OPEN_ANY = "__open__"
+# "owner:alice", "owner:\"Alice Smith\"", "负责人：王伟" in the search box (":" or "：")
+OWNER_TOKEN = re.compile(r'(?:^|\s)(?:owner|负责人)\s*[:：]\s*(?:"([^"]*)"?|(\S+))', re.IGNORECASE)
+MY_OWNER_WORDS = ("me", "mine", "我", "我的")
 
 
 class FlowLayout(QLayout):
@@ -185,6 +196,25 @@ class FilterBar(QWidget):
             if line is not None:
                 line.editingFinished.connect(self._agency_typed)
             flow.addWidget(self.agency)
+
+        # owner: an account (the signed-in user's own first: "my work")
+        self.owner: AccountPicker | None = None
+        self.owner_field: str | None = None
+        owners = [f for f in self.rt.account_fields() if f.filterable]
+        if owners:
+            self.owner_field = owners[0].name
+            self.owner = AccountPicker(ctx, none_text=self.tr("Any owner"), disabled_too=True)
+            self.owner.setObjectName("filter_owner")
+            self.owner.setToolTip(
+                self.tr("Owner (type to search; owner:me or owner:NAME in the search box too)")
+            )
+            self.owner.currentIndexChanged.connect(self.changed)
+            line = self.owner.lineEdit()
+            if line is not None:  # typed text that names no account: the list says so
+                line.editingFinished.connect(self._owner_typed)
+            flow.addWidget(self.owner)
+        self._owner_typed_text = ""
+        self._owner_names: dict[str, int | None] = {}  # owner names typed -> account ids
 
         # releasability
         self.releasability = QComboBox()
@@ -346,6 +376,14 @@ class FilterBar(QWidget):
         if index < 0:
             self.agency.setEditText(self.agency.itemText(0))
 
+    def _owner_typed(self) -> None:
+        assert self.owner is not None
+        typed = self.owner.value()
+        text = typed if isinstance(typed, str) else ""
+        if text != self._owner_typed_text:
+            self._owner_typed_text = text
+            self.changed.emit()
+
     def _dates_toggled(self, on: bool) -> None:
         assert self.date_from is not None and self.date_to is not None
         self.date_from.setEnabled(on)
@@ -368,18 +406,62 @@ class FilterBar(QWidget):
             self._debounce.stop()
             self.changed.emit()
 
+    def _typed(self) -> tuple[str, str | None]:
+        """(the search text without an ``owner:`` part, the owner it names or None)."""
+        text = self.search.text()
+        if self.owner_field is None:
+            return text.strip(), None
+        m = OWNER_TOKEN.search(text)
+        if m is None:
+            return text.strip(), None
+        rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+        return rest, (m.group(1) if m.group(1) is not None else m.group(2) or "").strip()
+
     def search_text(self) -> str:
         """The typed text, once it can narrow the list: Chinese from one character, other
         text from three (one or two letters match nearly everything and cannot use the
         search index, so they would only make a large list slow)."""
-        text = self.search.text().strip()
+        text, _owner = self._typed()
         if len(text) < MIN_LATIN and not has_han(text):
             return ""
         return text
 
+    def owner_filter(self) -> tuple[bool, int | None, str]:
+        """(whether an owner is asked for, the account's id or None when the name matches
+        no account, the name asked for). The ``owner:`` text beats the picker."""
+        if self.owner is None:
+            return False, None, ""
+        _text, token = self._typed()
+        name = token
+        if name is None:
+            picked = self.owner.value()
+            if picked is None:
+                return False, None, ""
+            if isinstance(picked, int):
+                return True, picked, self.owner.currentText()
+            name = picked
+        if not name:
+            return False, None, ""
+        if name.casefold() in MY_OWNER_WORDS:
+            return True, self.owner.my_id, name
+        if name not in self._owner_names:  # asked again for every count shown: read once
+            found = find_owner(self.ctx.db, name, active_only=False)
+            self._owner_names[name] = found.id if found is not None else None
+        return True, self._owner_names[name], name
+
+    def reload_owners(self) -> None:
+        """The accounts changed (added, renamed, disabled): read them again."""
+        self._owner_names.clear()
+        if self.owner is not None:
+            self.owner.reload()
+
     def hint(self) -> str:
-        """Why typed text does not filter yet ("" when it does)."""
-        text = self.search.text().strip()
+        """Why typed text does not filter yet, or an owner that names no account ("" when
+        neither)."""
+        asked, account, name = self.owner_filter()
+        if asked and account is None:
+            return self.tr("no account is named “%1”").replace("%1", name[:40])
+        text, _owner = self._typed()
         if text and not self.search_text():
             return self.tr("type at least 3 letters to search")
         return ""
@@ -396,6 +478,13 @@ class FilterBar(QWidget):
             open_only = True
         elif status:
             equals.append(("status", status))
+        ids = base.ids
+        asked, account, _name = self.owner_filter()
+        if asked and self.owner_field is not None:
+            if account is None:
+                ids = ()  # an owner nobody is: nothing matches (and the hint says why)
+            else:
+                equals.append((self.owner_field, account))
         date_from = date_to = None
         if self.date_box is not None and self.date_box.isChecked():
             assert self.date_from is not None and self.date_to is not None
@@ -412,6 +501,7 @@ class FilterBar(QWidget):
             date_from=date_from,
             date_to=date_to,
             include_archived=self.archived.isChecked(),
+            ids=ids,
         )
 
     def clear(self) -> None:
@@ -420,9 +510,10 @@ class FilterBar(QWidget):
         try:
             self.search.clear()
             self._debounce.stop()
-            for combo in (self.status, self.side, self.agency, self.releasability):
+            for combo in (self.status, self.side, self.agency, self.owner, self.releasability):
                 if combo is not None:
                     combo.setCurrentIndex(0)
+            self._owner_typed_text = ""
             for box in (self.flag_box, self.date_box, self.archived):
                 if box is not None:
                     box.setChecked(False)

@@ -1,4 +1,5 @@
-"""The list view of one record type: filter bar, table, column chooser, bulk status change.
+"""The list view of one record type: filter bar, table, column chooser, bulk status change,
+and for action items "Reassign…" (button, row menu, Ctrl+Shift+O) of the selected rows.
 
 The same widget serves all eight record types; what differs comes from the field
 definitions (columns, filters), the workflow (statuses, allowed bulk changes) and the
@@ -13,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,6 +45,7 @@ from workinggroup_app.read import lists
 from workinggroup_app.read.lists import ListSpec, Row
 from workinggroup_app.services.core import Change
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.dialogs.reassign import ReassignDialog
 from workinggroup_ui.lists.filter_bar import FilterBar
 from workinggroup_ui.lists.model import RecordListModel, format_instant_two_capitals, same_rows
 from workinggroup_ui.operations import records
@@ -52,7 +54,8 @@ from workinggroup_ui.widgets import icons
 
 log = logging.getLogger(__name__)
 
-MAX_BULK = 1000  # rows one bulk status change may touch
+MAX_BULK = 1000  # rows one bulk status change (or reassignment) may touch
+REASSIGN_SHORTCUT = "Ctrl+Shift+O"  # O for owner
 ROW_HEIGHT_EXTRA = 8
 
 
@@ -241,6 +244,30 @@ class ListView(QWidget):
             self.status_button.setMenu(self.status_menu)
             self.status_button.setEnabled(False)
             self.filters.trailing.addWidget(self.status_button)
+        self.reassign_action: QAction | None = None
+        self.reassign_button: QToolButton | None = None
+        self.reassign_dialog: ReassignDialog | None = None
+        if self.rt.account_fields():
+            self.reassign_action = QAction(icons.icon("contact"), self.tr("Reassign…"), self)
+            self.reassign_action.setObjectName("action_reassign")
+            self.reassign_action.setShortcut(QKeySequence(REASSIGN_SHORTCUT))
+            self.reassign_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.reassign_action.setToolTip(
+                self.tr("Give the selected rows another owner (%1)").replace(
+                    "%1",
+                    QKeySequence(REASSIGN_SHORTCUT).toString(
+                        QKeySequence.SequenceFormat.NativeText
+                    ),
+                )
+            )
+            self.reassign_action.setEnabled(False)
+            self.reassign_action.triggered.connect(lambda _checked=False: self.reassign())
+            self.addAction(self.reassign_action)
+            self.reassign_button = QToolButton()
+            self.reassign_button.setObjectName("reassign")
+            self.reassign_button.setDefaultAction(self.reassign_action)
+            self.reassign_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.filters.trailing.addWidget(self.reassign_button)
         self.new_button = QPushButton(icons.icon("new"), self.tr("New"))
         self.new_button.setObjectName("new_record")
         self.new_button.setToolTip(
@@ -287,6 +314,8 @@ class ListView(QWidget):
         self._sync_header()
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.modelReset.connect(self._after_reset)
@@ -520,6 +549,8 @@ class ListView(QWidget):
             self.refresh()
         if change.record_type == "agency" and self.filters.agency is not None:
             self.filters.reload_agencies()
+        if change.record_type == "user":
+            self.filters.reload_owners()  # an account added, renamed or disabled
 
     def focus_search(self) -> None:
         self.filters.focus_search()
@@ -577,11 +608,28 @@ class ListView(QWidget):
     # --- bulk status change ------------------------------------------------------------------
 
     def _selection_changed(self, *_args: Any) -> None:
+        has = self.table.selectionModel().hasSelection()
         if self.status_button is not None:
-            has = self.table.selectionModel().hasSelection()
             self.status_button.setEnabled(
                 has and permissions.allowed(self.ctx.actor.role, "transition", self.rt.key)
             )
+        if self.reassign_action is not None:
+            self.reassign_action.setEnabled(
+                has and permissions.allowed(self.ctx.actor.role, "update", self.rt.key)
+            )
+
+    def _row_menu(self, pos: QPoint) -> None:
+        menu = self.row_menu()
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def row_menu(self) -> QMenu:
+        """The menu of the selected rows: open, reassign (for records with an owner)."""
+        menu = QMenu(self)
+        open_action = menu.addAction(self.tr("Open"), self.open_current)
+        open_action.setEnabled(self.table.currentIndex().isValid())
+        if self.reassign_action is not None:
+            menu.addAction(self.reassign_action)
+        return menu
 
     def selected_count(self) -> int:
         return sum(r.height() for r in self.table.selectionModel().selection())
@@ -672,3 +720,36 @@ class ListView(QWidget):
         records.bulk_transition(
             self.ctx, self.rt.key, items, target, comment=comment, outcome=outcome, parent=self
         ).failure(failed).run_in_background()
+
+    # --- reassign ----------------------------------------------------------------------------
+
+    def reassign(self) -> ReassignDialog | None:
+        """Ask for the new owner of the selected rows, then give it to all of them at once
+        (all or none: a row someone changed meanwhile stops the whole change)."""
+        if self.reassign_action is None or not self.reassign_action.isEnabled():
+            return None
+        rows = self.selected_rows()
+        if not rows:
+            return None
+        if len(rows) > MAX_BULK:
+            QMessageBox.information(
+                self,
+                self.tr("Reassign"),
+                self.tr("Select at most %1 rows").replace("%1", f"{MAX_BULK:,}"),
+            )
+            return None
+        dialog = ReassignDialog(
+            self.ctx,
+            self.rt.key,
+            [(r.id, r.version) for r in rows],
+            [str(r.values.get("reference", r.id)) for r in rows],
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(self._reassign_dialog_gone)
+        self.reassign_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _reassign_dialog_gone(self) -> None:
+        self.reassign_dialog = None

@@ -1,6 +1,6 @@
 """What a user may do to a record, one function per intent, each an ``Op`` on the record
-services: create, update, move through the workflow (one record or many), archive,
-restore, and save a meeting's parts."""
+services: create, update, move through the workflow (one record or many), reassign to
+another owner (one record or many), archive, restore, and save a meeting's parts."""
 
 from __future__ import annotations
 
@@ -80,6 +80,20 @@ def bulk_transition(
         lambda: services.bulk_transition(type_key, items, target, comment=comment, outcome=outcome),
         parent=parent,
     )
+
+
+def reassign(
+    ctx: Context,
+    items: Sequence[tuple[int, int]],
+    owner: int | str | None,
+    *,
+    type_key: str = "action_item",
+    parent: QWidget | None = None,
+) -> Op:
+    """Give every (id, version) of ``items`` the owner account ``owner``, all or none."""
+    services = ctx.services
+    items = list(items)
+    return Op(ctx, lambda: services.reassign(items, owner, type_key=type_key), parent=parent)
 
 
 def set_archived(

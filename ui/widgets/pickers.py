@@ -1,4 +1,5 @@
-"""Type-ahead pickers for links to other records (a LINK field, a row of LINKS, an agency cell).
+"""Type-ahead pickers for links to other records (a LINK field, a row of LINKS, an agency cell),
+and the owner picker over the accounts (an ACCOUNT field, the list's owner filter, Reassign).
 
 The picker asks ``queries.options`` for the records matching what the user types (in SQL,
 limited to a few rows, debounced), and shows ``queries.link_label`` for the current value.
@@ -13,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSignalBlocker, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QCompleter,
     QHBoxLayout,
     QLineEdit,
@@ -283,3 +285,138 @@ class LinksEditor(QWidget):
             self.remove_selected()
             return True
         return super().eventFilter(obj, event)
+
+
+class AccountPicker(QComboBox):
+    """An owner: one of the active accounts, by display name and user name, the signed-in
+    user's own account first ("— me"). Typing filters the list (any part of the name);
+    text that names no listed account is handed to the service as typed, which resolves a
+    user name or display name, or says which account it cannot find.
+
+    ``none_text``: the first entry, meaning "no account" (None: no such entry). A stored
+    owner whose account was disabled since is listed too ("— disabled"), so it is never lost;
+    ``disabled_too`` lists every disabled account (a filter: who still owns their items?).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        none_text: str | None = "—",
+        disabled_too: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.none_text = none_text
+        self.disabled_too = disabled_too  # disabled accounts listed too (a filter's choice)
+        self.my_id: int | None = None  # the signed-in user's account, once read
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(16)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMaxVisibleItems(16)
+        completer = self.completer()
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        line = self.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("Type a name or user name…"))
+            line.editingFinished.connect(self.resolve)
+        self.reload()
+        self.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.editTextChanged.connect(lambda _t: self.changed.emit())
+
+    # --- the accounts --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the accounts again, keeping the current choice."""
+        current = self.value()
+        keep = (current,) if isinstance(current, int) else ()
+        with self.ctx.db.session() as s:
+            options = choices.accounts(
+                s, first=self.ctx.actor.username, include=keep, inactive=self.disabled_too
+            )
+        self.my_id = next((o.id for o in options if o.username == self.ctx.actor.username), None)
+        with QSignalBlocker(self):
+            self.clear()
+            if self.none_text is not None:
+                self.addItem(self.none_text, None)
+            for option in options:
+                self.addItem(self._text(option), option.id)
+                self.setItemData(self.count() - 1, option.label, Qt.ItemDataRole.ToolTipRole)
+        self.set_value(current)
+
+    def _text(self, option: choices.AccountOption) -> str:
+        if option.username == self.ctx.actor.username:
+            return self.tr("%1 — me").replace("%1", option.label)
+        if not option.active:
+            return self.tr("%1 — disabled").replace("%1", option.label)
+        return option.label
+
+    def account_ids(self) -> list[int]:
+        """The accounts offered, in order (for tests and keyboard use)."""
+        return [self.itemData(i) for i in range(self.count()) if self.itemData(i) is not None]
+
+    def my_index(self) -> int:
+        """The row of the signed-in user's own account (-1 when they have none here)."""
+        return self.findData(self.my_id) if self.my_id is not None else -1
+
+    # --- value -------------------------------------------------------------------------
+
+    def value(self) -> int | str | None:
+        """The chosen account's id; the typed text when it is no listed account; None for
+        no account (empty, or the "none" entry)."""
+        text = self.currentText().strip()
+        if not text or (self.none_text is not None and text == self.none_text):
+            return None
+        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index < 0:
+            return text
+        data = self.itemData(index)
+        return None if data is None else int(data)
+
+    def set_value(self, value: int | str | None, label: str | None = None) -> None:
+        with QSignalBlocker(self):
+            if value is None or value == "":
+                if self.none_text is not None:
+                    self.setCurrentIndex(0)
+                else:
+                    self.setCurrentIndex(-1)
+                    self.setEditText("")
+                return
+            if isinstance(value, int):
+                index = self.findData(value)
+                if index < 0:  # an account not offered (disabled since): shown, kept
+                    with self.ctx.db.session() as s:
+                        option = choices.account_option(s, value)
+                    text = self._text(option) if option is not None else (label or f"#{value}")
+                    self.addItem(text, value)
+                    index = self.count() - 1
+                self.setCurrentIndex(index)
+                return
+            self.setEditText(str(value))
+
+    def label(self) -> str:
+        """The chosen account as shown ("" for none)."""
+        return "" if self.value() is None else self.currentText()
+
+    def resolve(self) -> bool:
+        """Typed text that is part of exactly one account's name picks that account."""
+        text = self.currentText().strip()
+        if not text or self.findText(text, Qt.MatchFlag.MatchFixedString) >= 0:
+            return True
+        needle = text.casefold()
+        hits = [
+            i
+            for i in range(self.count())
+            if self.itemData(i) is not None and needle in self.itemText(i).casefold()
+        ]
+        if len(hits) != 1:
+            return False
+        self.setCurrentIndex(hits[0])
+        return True

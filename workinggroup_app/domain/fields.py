@@ -20,6 +20,7 @@ DATETIME = "datetime"  # an instant, stored in UTC
 CHOICE = "choice"  # a key from a vocabulary in words.py
 LINK = "link"  # the id of another record (column ends in _id)
 LINKS = "links"  # a many-to-many list of other records
+ACCOUNT = "account"  # the id of a user account here (column ends in _id), shown by its name
 BOOL = "bool"
 READONLY = "readonly"  # shown, never edited (reference, status, authorship)
 
@@ -41,7 +42,7 @@ class FieldDef:
     listable: bool = True  # may be chosen in the column chooser
     in_packet: bool = False
     importable: bool = True
-    filterable: bool = False  # offered in the list filter bar (CHOICE and LINK fields)
+    filterable: bool = False  # offered in the list filter bar (CHOICE, LINK and ACCOUNT fields)
     required_if_releasable: bool = False  # must be filled before sharing with the counterpart
     lang: str | None = None  # "en" / "zh" for one half of a bilingual pair
     width: int = 120  # list column width hint, in pixels
@@ -97,6 +98,10 @@ class RecordType:
 
     def importable_fields(self) -> list[FieldDef]:
         return [f for f in self.fields if f.importable and f.editable]
+
+    def account_fields(self) -> list[FieldDef]:
+        """The fields naming a user account (an action item's owner)."""
+        return [f for f in self.fields if f.kind == ACCOUNT]
 
 
 def _bilingual(
@@ -328,7 +333,27 @@ ACTION_ITEM = RecordType(
             filterable=True,
         ),
         _agency_link("owner_agency_id", "Owner agency", "负责机构", in_list=True, in_packet=True),
-        FieldDef("owner_person", TEXT, "Owner (person)", "负责人", max_length=200, in_packet=True),
+        # the owner is a person: an account here (any active one when it is set), and/or
+        # by name an owner on the counterpart's side, who has no account here
+        FieldDef(
+            "owner_user_id",
+            ACCOUNT,
+            "Owner",
+            "负责人",
+            in_list=True,
+            in_packet=True,
+            filterable=True,
+            # a sheet names the owner by user name or display name (services.users.find_owner)
+            width=150,
+        ),
+        FieldDef(
+            "owner_person",
+            TEXT,
+            "Counterpart owner",
+            "对方负责人",
+            max_length=200,
+            in_packet=True,
+        ),
         FieldDef("due_date", DATE, "Due date", "截止日期", in_list=True, in_packet=True),
         FieldDef("completed_on", DATE, "Completed on", "完成日期"),
         _LOE,

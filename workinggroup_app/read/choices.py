@@ -1,12 +1,13 @@
 """What a link field may point to: the options of a picker, a linked record's label, and
-which records an audience may see.
+which records an audience may see; and the accounts an owner field may name.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import models, releasability
@@ -56,3 +57,81 @@ def link_label(session: Session, type_key: str, record_id: int | None) -> str:
 def visible_for(audience: str, type_key: str) -> ColumnElement[bool]:
     rt = record_type(type_key)
     return releasability.visible_clause(audience, rt.key, rt.model)
+
+
+# --- accounts (an action item's owner) ------------------------------------------------------
+
+ACCOUNT_LIMIT = 5000  # an office has a few hundred accounts; a picker never lists more
+
+
+@dataclass(frozen=True)
+class AccountOption:
+    """One account as an owner picker offers it (plain values, never the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    active: bool
+
+    @property
+    def name(self) -> str:
+        """How the owner is shown: the display name, else the user name."""
+        return self.display_name.strip() or self.username
+
+    @property
+    def label(self) -> str:
+        """ "Alice Smith (alice)": the name people know and the user name that is unique."""
+        return self.username if self.name == self.username else f"{self.name} ({self.username})"
+
+
+def account_name_expression(user: Any) -> Any:
+    """SQL for how an owner account is shown (display name, else user name), for lists."""
+    return func.coalesce(func.nullif(func.trim(user.display_name), ""), user.username)
+
+
+def accounts(
+    session: Session,
+    *,
+    first: str | None = None,
+    include: tuple[int, ...] = (),
+    inactive: bool = False,
+) -> list[AccountOption]:
+    """The active accounts an owner may be, by name; the account ``first`` (the signed-in
+    user's user name) leads, and the accounts ``include`` (a record's current owner, even if
+    disabled since) are there too, so a picker never loses a stored value. ``inactive``:
+    disabled accounts too, after the active ones (a filter's choices)."""
+    u = models.User
+    cond = true() if inactive else u.active.is_(True)
+    if include:
+        cond = or_(cond, u.id.in_(list(include)))
+    rows = session.execute(
+        select(u.id, u.username, u.display_name, u.active)
+        .where(cond)
+        .order_by(u.active.desc(), account_name_expression(u), u.username)
+        .limit(ACCOUNT_LIMIT)
+    ).all()
+    out = [AccountOption(r.id, r.username, r.display_name or "", bool(r.active)) for r in rows]
+    if first:
+        out.sort(key=lambda a: a.username != first)  # stable: the rest stay by name
+    return out
+
+
+def account_option(session: Session, user_id: int | None) -> AccountOption | None:
+    if user_id is None:
+        return None
+    user = session.get(models.User, user_id)
+    if user is None:
+        return None
+    return AccountOption(user.id, user.username, user.display_name or "", bool(user.active))
+
+
+def account_label(session: Session, user_id: int | None) -> str:
+    """An owner account as a form shows it ("Alice Smith (alice)"); "" for none."""
+    option = account_option(session, user_id)
+    return "" if option is None else option.label
+
+
+def account_id(session: Session, username: str) -> int | None:
+    """The id of the account with this user name (the signed-in user's), if it has one."""
+    u = models.User
+    return session.execute(select(u.id).where(u.username == username)).scalar_one_or_none()

@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, 
 from sqlalchemy.orm import Session, aliased
 
 from workinggroup_app.domain import models, releasability
-from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, record_type
+from workinggroup_app.domain.fields import ACCOUNT, LINK, LINKS, READONLY, RecordType, record_type
+from workinggroup_app.read.choices import account_name_expression
 from workinggroup_app.read.text_filter import (
     not_indexed,
     probe_safe,
@@ -63,7 +64,7 @@ class ListSpec:
 
     record_type: str
     text: str = ""
-    equals: tuple[tuple[str, Any], ...] = ()  # (field, value) for CHOICE/LINK/status fields
+    equals: tuple[tuple[str, Any], ...] = ()  # (field, value): CHOICE/LINK/ACCOUNT/status
     open_only: bool = False
     agency_id: int | None = None  # any of the record type's agency fields
     side: str | None = None
@@ -127,6 +128,13 @@ def where_clauses(
         col = getattr(m, name)
         if isinstance(value, (list, tuple, set, frozenset)):
             out.append(col.in_(list(value)))
+        elif rt.has(name) and rt.field(name).kind == ACCOUNT:
+            # one person's records, as the ids found through the owner index: the rows are
+            # then read by primary key, whatever the planner's statistics say of the status
+            # or date indexes (SQLite's count NULL, no owner yet, as a value of the owner
+            # index: at first it seems to hold one huge group, and would not be chosen)
+            owned = aliased(m)
+            out.append(m.id.in_(select(owned.id).where(getattr(owned, name) == value)))
         else:
             out.append(col == value)
     if spec.open_only and rt.workflow is not None:
@@ -173,8 +181,12 @@ def where_clauses(
 
 
 def _link_label_column(rt: RecordType, name: str) -> tuple[Any, Any]:
-    """(label expression, alias) for a LINK field: an agency's abbreviation, else a reference."""
+    """(label expression, alias) for a LINK field: an agency's abbreviation, else a reference;
+    for an ACCOUNT field (an owner) the account's display name, else its user name."""
     f = rt.field(name)
+    if f.kind == ACCOUNT:
+        user = aliased(models.User)
+        return account_name_expression(user), user
     target = record_type(f.target or "")
     alias = aliased(target.model)
     label = alias.abbreviation if target.key == "agency" else alias.reference
@@ -193,7 +205,7 @@ def _select_for(
         if not rt.has(name) or rt.field(name).kind == LINKS:
             continue
         f = rt.field(name)
-        if f.kind == LINK or (f.kind == READONLY and f.target):
+        if f.kind in (LINK, ACCOUNT) or (f.kind == READONLY and f.target):
             label, alias = _link_label_column(rt, name)
             joins.append((alias, alias.id == getattr(m, name)))
             exprs[name] = label
@@ -228,7 +240,7 @@ def _may_be_null(rt: RecordType, spec: ListSpec, key: Any) -> bool:
     if not rt.has(name):
         return True
     f = rt.field(name)
-    if f.kind == LINK or (f.kind == READONLY and f.target):
+    if f.kind in (LINK, ACCOUNT) or (f.kind == READONLY and f.target):
         return True
     column = getattr(rt.model, name).property.columns[0]
     return bool(column.nullable)

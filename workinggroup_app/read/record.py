@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workinggroup_app.domain.fields import LINKS, RecordType
+from workinggroup_app.domain.fields import ACCOUNT, LINKS, RecordType
 from workinggroup_app.read import choices, lists, related
 
 
@@ -51,7 +51,9 @@ def read_record(session: Session, rt: RecordType, record_id: int) -> RecordData 
             continue
         value = getattr(obj, f.name, None)
         values[f.name] = value
-        if f.target and isinstance(value, int):
+        if f.kind == ACCOUNT and isinstance(value, int):
+            labels[f.name] = choices.account_label(session, value)
+        elif f.target and isinstance(value, int):
             labels[f.name] = choices.link_label(session, f.target, value)
     flagged = False
     if lists.flag_name(type_key):

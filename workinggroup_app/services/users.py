@@ -149,6 +149,12 @@ def _check_username(username: str) -> str:
     return name
 
 
+def check_username(username: str) -> str:
+    """The user name as it would be stored, or a ValidationError saying what is wrong with
+    it (for forms that check as the user types, before anything is hashed)."""
+    return _check_username(username)
+
+
 def _password_text(password: object) -> str:
     # The same password typed through different input methods must give the same hash.
     return unicodedata.normalize("NFC", "" if password is None else str(password))
@@ -597,3 +603,94 @@ def set_password(
 
 def role_label(role: str, lang: str = "en") -> str:
     return word("role", role, lang)
+
+
+# --- owners: which account a typed owner name means ---------------------------------------------
+
+# "Alice Smith (alice)": how the owner picker shows an account (NFKC has made the brackets plain)
+_LABELLED = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
+
+
+def owner_key(text: object) -> str:
+    """A name as it is compared with accounts: control characters dropped, NFKC (full-width
+    letters, digits and spaces become the plain ones), case folded, no white space at all
+    (so "Alice  Smith", "alice smith", "ＡＬＩＣＥ　ＳＭＩＴＨ" and "王 伟" / "王伟" are alike)."""
+    text = unicodedata.normalize("NFKC", validators.clean_text(text, multiline=False))
+    return "".join(text.casefold().split())
+
+
+class OwnerMatcher:
+    """Owner names to active accounts, the accounts read once (an import asks for thousands
+    of rows; an office has a few hundred accounts at most)."""
+
+    def __init__(self, session: Session, *, active_only: bool = True) -> None:
+        q = select(User).order_by(User.id)
+        if active_only:
+            q = q.where(User.active.is_(True))
+        accounts = session.execute(q).scalars()
+        self.by_username: dict[str, User] = {}
+        self.by_display: dict[str, list[User]] = {}
+        for user in accounts:
+            self.by_username[owner_key(user.username)] = user
+            key = owner_key(user.display_name)
+            if key:
+                self.by_display.setdefault(key, []).append(user)
+
+    def candidates(self, text: object) -> list[User]:
+        """Every active account ``text`` may name: its user name (one account, first), else
+        accounts with that display name (several when two people share a name)."""
+        key = owner_key(text)
+        if not key:
+            return []
+        user = self.by_username.get(key)
+        if user is not None:
+            return [user]
+        found = self.by_display.get(key)
+        if found:
+            return list(found)
+        plain = unicodedata.normalize("NFKC", validators.clean_text(text, multiline=False))
+        m = _LABELLED.match(plain)
+        if m:  # "Alice Smith (alice)": the user name decides, the name must fit it
+            user = self.by_username.get(owner_key(m.group(2)))
+            name = owner_key(m.group(1))
+            if user is not None and name in ("", owner_key(user.display_name)):
+                return [user]
+        return []
+
+    def __call__(self, text: object) -> User | None:
+        """The one active account ``text`` names, or None (none, or several alike)."""
+        found = self.candidates(text)
+        return found[0] if len(found) == 1 else None
+
+
+def find_owner(
+    session_or_db: Session | Database, text: object, *, active_only: bool = True
+) -> User | None:
+    """The active account an owner name means: its user name or display name, compared
+    without case, white space or full-width forms; None when it names no active account,
+    or several with the same display name. For the spreadsheet import and the owner field
+    (``active_only=False``: disabled accounts too, for a list filter).
+
+    Given a ``Database``, the account comes back detached from the session it was read in;
+    to match many names read the accounts once with ``OwnerMatcher(session)``."""
+    if isinstance(session_or_db, Database):
+        with session_or_db.session() as s:
+            user = OwnerMatcher(s, active_only=active_only)(text)
+            if user is not None:
+                s.expunge(user)
+            return user
+    return OwnerMatcher(session_or_db, active_only=active_only)(text)
+
+
+def account_label(user: User) -> str:
+    """How an account is shown as an owner: its display name, else its user name."""
+    return (user.display_name or "").strip() or user.username
+
+
+def usernames(session: Session, ids: Any) -> dict[int, str]:
+    """User names of accounts by id (what the audit trail records for an owner)."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all()
+    return {row.id: row.username for row in rows}

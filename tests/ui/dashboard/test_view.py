@@ -152,21 +152,26 @@ def test_a_role_that_may_not_share_cannot_export_a_bilateral_review(qtbot, db, w
 
 def test_items_that_became_overdue_since_the_last_visit_are_announced(qtbot, db, settings):
     with db.sessions.begin() as s:
-        s.add(
-            models.User(
-                username="alice",
-                display_name="Alice Smith",
-                role="manager",
-                last_seen_at=NOW - timedelta(days=7),
-            )
+        alice = models.User(
+            username="alice",
+            display_name="Alice Smith",
+            role="manager",
+            last_seen_at=NOW - timedelta(days=7),
         )
-        for i, (who, days) in enumerate([("Alice Smith", 3), ("Bob", 2), ("alice", 20)]):
+        s.add(alice)
+        s.flush()
+        # (owner account, name typed as the counterpart owner, days overdue): only the
+        # account makes an item hers
+        for i, (owner, who, days) in enumerate(
+            [(alice.id, "", 3), (None, "Alice Smith", 2), (alice.id, "alice", 20)]
+        ):
             s.add(
                 models.ActionItem(
                     reference=f"AI-{i}",
                     title_en=f"Item {i}",
                     status="open",
                     owner_side="US",
+                    owner_user_id=owner,
                     owner_person=who,
                     created_by="carol",
                     due_date=TODAY - timedelta(days=days),
@@ -199,7 +204,8 @@ def test_without_a_user_row_the_last_visit_is_kept_in_the_settings(qtbot, db, se
     settings.set(last_visit_option("alice"), (NOW - timedelta(days=2)).isoformat())
     view = make_view(qtbot, db, settings)
     qtbot.waitUntil(lambda: view.visit is not None, timeout=10000)
-    assert view.notice.isVisible() and "1 of your action items" in view.notice_text.text()
+    # no account here, so none is hers (the typed owner name is no account)
+    assert view.notice.isVisible() and "none of them yours" in view.notice_text.text()
     assert settings.get(last_visit_option("alice")) == NOW.isoformat()
 
 

@@ -13,11 +13,13 @@ How a figure's ListSpec is made exact:
 - Most figures are defined *by* a ListSpec (open, overdue, due soon, a status bar...): the
   value is ``COUNT(*)`` over ``queries.where_clauses(spec)``, the very clauses the list uses.
 - Some need a condition ListSpec cannot express (created since an instant, answered since
-  a date, owned by the signed-in user, no owner agency, the parent-inherited marking of a
-  bilateral audience). Their value is counted with that extra condition; when it changes
+  a date, no owner agency, the parent-inherited marking of a bilateral audience). Their
+  value is counted with that extra condition; when it changes
   nothing the plain spec is kept, otherwise the spec names the records by ``ids`` (read
   from SQL) if there are at most ``IDS_LIMIT`` of them. Beyond that the spec is the nearest
   superset and the figure says ``exact=False``.
+- *My work* is the list's own owner filter (``owner_user_id`` equal to the user's
+  account), so it is exact; it is counted over the account's items (the owner index).
 
 Audiences: ``internal`` sees everything; ``bilateral`` sees only what
 ``releasability.visible_clause`` allows (parents' markings included), for every figure,
@@ -38,8 +40,8 @@ Rules a manager should know (also in the README of the dashboard):
 - *Last meeting*: the latest meeting that has started (``starts_at <= now``), is not
   cancelled nor archived, and that the audience may see. "Since" counts from that instant
   (records created) or from its date in Washington (dates such as completed or answered).
-- *My work*: open action items whose owner (person) or author matches the signed-in
-  user's username or display name, compared without case and surrounding spaces.
+- *My work*: open action items whose owner account (``owner_user_id``) is the signed-in
+  user's account. A name typed as the counterpart owner (``owner_person``) never counts.
 """
 
 from workinggroup_app.read.dashboard.dates import (

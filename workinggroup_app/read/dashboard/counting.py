@@ -93,8 +93,13 @@ class FigureCounter:
         shown_value = value if unit == "count" else shown
         return Figure(key, en, zh, shown_value, value, spec, exact, unit)
 
-    def count_among(self, specs: dict[str, ListSpec], among: Among) -> list[Figure]:
-        """Several figures over the same candidates, read once: one count per spec."""
+    def count_among(
+        self, specs: dict[str, ListSpec], among: Among, *, implied: bool = False
+    ) -> list[Figure]:
+        """Several figures over the same candidates, read once: one count per spec.
+
+        ``implied``: every spec already selects only candidates (its own filter says what
+        ``among`` says), so each figure keeps its spec, exact, with no list of ids."""
         candidates = among.ids.subquery()
         counts = []
         for spec in specs.values():
@@ -103,7 +108,7 @@ class FigureCounter:
             counts.append(func.count(case((listed, 1))))
         values = self.session.execute(select(*counts).select_from(candidates)).one()
         return [
-            self.figure(key, spec, int(value), extra=among)
+            self.figure(key, spec, int(value), extra=None if implied else among)
             for (key, spec), value in zip(specs.items(), values, strict=True)
         ]
 

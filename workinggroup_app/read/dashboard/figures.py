@@ -52,31 +52,33 @@ from workinggroup_app.read.dashboard.model import (
 from workinggroup_app.read.lists import AWAITING_STATES, ListSpec
 
 
-def my_names(actor: Actor) -> tuple[str, ...]:
-    """The spellings of the actor's names that count as theirs in an owner field."""
-    out: list[str] = []
-    for name in (actor.username, actor.display_name):
-        name = (name or "").strip()
-        if name:
-            out += [name, name.lower(), name.upper(), name.title()]
-    return tuple(dict.fromkeys(out))
+def my_account(session: Session, actor: Actor) -> int | None:
+    """The id of the signed-in user's account (None when they have none here)."""
+    u = models.User
+    return session.execute(select(u.id).where(u.username == actor.username)).scalar_one_or_none()
 
 
-def my_items(actor: Actor) -> Among:
-    """Action items the actor owns (owner person) or wrote (author).
-
-    The owner field is free text: it matches the username or the display name as typed,
-    in lower case, upper case or capitalised ("alice", "Alice Smith", "ALICE SMITH"); the
-    author is the username the services recorded. Exact comparisons, found through the
-    indexes on both columns, so the cost follows the actor's items, not the table.
-    """
+def owned_by(account_id: int | None) -> Among:
+    """Action items the account owns (``owner_user_id``), found through its index: the
+    cost follows the account's items, not the table. Typed owner names (``owner_person``,
+    the counterpart's people) never count: "my work" is by account."""
     ai = models.ActionItem
-    names = list(my_names(actor))
-    if not names:
+    if account_id is None:
         return Among(select(ai.id).where(false()))
-    owned = select(ai.id).where(ai.owner_person.in_(names))
-    written = select(ai.id).where(ai.created_by.in_(names))
-    return Among(owned.union(written))
+    return Among(select(ai.id).where(ai.owner_user_id == account_id))
+
+
+def my_items(session: Session, actor: Actor) -> tuple[int | None, Among]:
+    """(the actor's account id, the action items it owns)."""
+    account_id = my_account(session, actor)
+    return account_id, owned_by(account_id)
+
+
+def mine_spec(spec: ListSpec, account_id: int | None) -> ListSpec:
+    """``spec`` narrowed to the account's items: the list filter "owner" the figure opens."""
+    if account_id is None:
+        return spec.with_(ids=())
+    return with_equals(spec, ("owner_user_id", account_id))
 
 
 def action_item_figures(
@@ -394,14 +396,19 @@ def since_figures(
 
 
 def my_work_figures(c: FigureCounter, actor: Actor) -> MyWork:
+    """Open and overdue items the actor's account owns. Counted over the account's items
+    (the owner index, each checked by primary key); each figure's spec is the list's own
+    owner filter, so it is exact and a click opens the list filtered by owner."""
+    account_id, among = my_items(c.session, actor)
     figures = c.count_among(
         {
-            "my_open": c.spec("action_item", open_only=True),
-            "my_overdue": c.spec("action_item", flag=True),
+            "my_open": mine_spec(c.spec("action_item", open_only=True), account_id),
+            "my_overdue": mine_spec(c.spec("action_item", flag=True), account_id),
         },
-        my_items(actor),
+        among,
+        implied=True,
     )
-    return MyWork(actor.username, my_names(actor), tuple(figures))
+    return MyWork(actor.username, account_id, tuple(figures))
 
 
 def compute(

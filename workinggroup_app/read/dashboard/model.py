@@ -123,8 +123,10 @@ class Since:
 
 @dataclass(frozen=True)
 class MyWork:
+    """The signed-in user's open and overdue action items: those their account owns."""
+
     username: str
-    names: tuple[str, ...]
+    account_id: int | None  # None: the user has no account here, so owns nothing
     figures: tuple[Figure, ...]
 
 

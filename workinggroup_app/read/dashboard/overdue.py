@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import models, releasability
 from workinggroup_app.domain.permissions import Actor
+from workinggroup_app.read.choices import account_name_expression
 from workinggroup_app.read.dashboard.counting import FigureCounter
 from workinggroup_app.read.dashboard.dates import washington_date
-from workinggroup_app.read.dashboard.figures import my_items
+from workinggroup_app.read.dashboard.figures import mine_spec, my_items
 from workinggroup_app.read.dashboard.model import Figure
 
 
@@ -35,7 +36,12 @@ def newly_overdue(
     c = FigureCounter(session, today, audience)
     spec = c.spec("action_item", flag=True, date_from=since)
     everyone = c.count("new_overdue_all", spec)
-    mine = c.count("new_overdue_mine", spec, my_items(actor)) if actor is not None else None
+    mine = None
+    if actor is not None:
+        account_id, among = my_items(session, actor)
+        (mine,) = c.count_among(
+            {"new_overdue_mine": mine_spec(spec, account_id)}, among, implied=True
+        )
     return mine, everyone
 
 
@@ -76,10 +82,11 @@ class OverdueRow:
     days_overdue: int
     owner_side: str
     agency: str
-    owner_person: str
+    owner_person: str  # an owner on the counterpart's side, by name
     status: str
     title_en: str
     title_zh: str
+    owner_user: str = ""  # the owner account's display name (else its user name)
 
 
 def overdue_rows(
@@ -87,7 +94,7 @@ def overdue_rows(
 ) -> Iterable[OverdueRow]:
     """Overdue action items, oldest due date first, read in keyset batches."""
     c = FigureCounter(session, today, audience)
-    ai, ag = models.ActionItem, models.Agency
+    ai, ag, u = models.ActionItem, models.Agency, models.User
     spec = c.spec("action_item", flag=True)
     agency_label: Any = ag.abbreviation
     if audience != "internal":  # an agency the audience may not see is not named
@@ -106,8 +113,10 @@ def overdue_rows(
                 ai.status,
                 ai.title_en,
                 ai.title_zh,
+                account_name_expression(u),
             )
             .outerjoin(ag, ag.id == ai.owner_agency_id)
+            .outerjoin(u, u.id == ai.owner_user_id)
             .where(*c.where(spec))
         )
         if last is not None:
@@ -124,6 +133,7 @@ def overdue_rows(
                 row[6],
                 row[7] or "",
                 row[8] or "",
+                row[9] or "",
             )
         if len(rows) < batch:
             return

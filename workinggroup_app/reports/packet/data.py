@@ -17,12 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from workinggroup_app.domain import fields, models, releasability
 from workinggroup_app.domain.errors import DomainError, NotFoundError
 from workinggroup_app.domain.vocabulary import both
 from workinggroup_app.domain.workflows import WORKFLOWS
+from workinggroup_app.read.choices import account_name_expression
 
 WASHINGTON = ZoneInfo("America/New_York")
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -154,13 +155,14 @@ class ActionEntry:
     status: str
     owner_side: str
     owner_agency: AgencyName | None
-    owner_person: str
+    owner_person: str  # an owner on the counterpart's side, by name
     due_date: date | None
     completed_on: date | None
     description_en: str
     description_zh: str
     overdue: bool
     us_only: bool
+    owner_user: str = ""  # the owner account's display name (else its user name)
 
 
 @dataclass(frozen=True)
@@ -571,8 +573,10 @@ def _action_items(
     completed_q = A.status == "done"
     if since_date is not None:
         completed_q = completed_q & ((A.completed_on >= since_date) | A.completed_on.is_(None))
+    owner = aliased(models.User)
     rows = session.execute(
-        select(A, shareable)
+        select(A, shareable, account_name_expression(owner))
+        .outerjoin(owner, owner.id == A.owner_user_id)
         .where(
             where,
             (A.origin_meeting_id == meeting.id)
@@ -582,7 +586,7 @@ def _action_items(
     ).all()
     caveats: set[str] = set()
     agreed, open_items, overdue, completed = [], [], [], []
-    for a, ok in rows:
+    for a, ok, owner_name in rows:
         is_open = a.status in open_states
         entry = ActionEntry(
             id=a.id,
@@ -593,6 +597,7 @@ def _action_items(
             owner_side=a.owner_side,
             owner_agency=agencies.get(a.owner_agency_id),
             owner_person=a.owner_person,
+            owner_user=owner_name or "",
             due_date=a.due_date,
             completed_on=a.completed_on,
             description_en=a.description_en,

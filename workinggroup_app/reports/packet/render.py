@@ -485,6 +485,8 @@ class _Renderer:
             owner = [(both("owner_side", e.owner_side), CELL)]
             if e.owner_agency:
                 owner.append((short_agency(e.owner_agency), CELL))
+            if e.owner_user:
+                owner.append((e.owner_user, CELL))
             owner.append((e.owner_person, CELL_GREY))
             due = iso_date(e.due_date)
             if e.status == "done" and e.completed_on:
