@@ -14,10 +14,20 @@ A package is one zip file::
 
 Only records that ``releasability.visible_clause("bilateral", ...)`` lets the counterpart
 see are written, the one filter every counterpart-facing output uses, and of them only
-the fields in ``SHARED`` (decided field by field; see ``SHARED`` and ``NOT_SHARED``).
-Links to other records travel as their UUIDs and only when the linked record is itself
-visible to the counterpart; agencies travel as their abbreviation (``DEA``, ``MPS``),
-the name both sides use, since each side keeps its own list of agencies.
+the fields in ``SHARED`` (decided field by field; see ``SHARED`` and ``NOT_SHARED``); a
+meeting carries its attendees (``PARTS``). Links to other records travel as their UUIDs and
+only when the linked record is itself visible to the counterpart; links to agencies as the
+agency's abbreviation (``DEA``, ``MPS NCB``), the name both sides use, under the same rule.
+The agencies, entities, substances and contacts a record links to travel with it
+(``CARRIED``), changed since the last exchange or not, so that a freshly set-up counterpart
+can make every link; a US-only one never does, and the link to it stays home.
+
+An incoming record is ours when it has our record's UUID (the shipped reference data has
+the same UUIDs on both sides) or, for agencies, substances and contacts, the same natural key
+(``NATURAL_KEYS``: side and abbreviation, CAS number, e-mail); from then on the counterpart's
+UUID names our record in the links of that import, and content that differs only in whose
+UUIDs name the links is the same content. A matched record is merged like any other (below):
+a package never overwrites it unless the rules say theirs is newer.
 
 Importing verifies, before reading a single record, that the manifest is signed by a key
 registered for the counterpart and that every member has the hash the manifest states;
@@ -80,10 +90,13 @@ from workinggroup_app.exchange.sync.plan import (
     preview_import,
 )
 from workinggroup_app.exchange.sync.protocol import (
+    CARRIED,
     EXCHANGE_TYPES,
     FORMAT,
     FORMAT_VERSION,
+    NATURAL_KEYS,
     NOT_SHARED,
+    PARTS,
     SHARED,
     ExchangeError,
     PackageRefused,
@@ -91,6 +104,7 @@ from workinggroup_app.exchange.sync.protocol import (
 )
 
 __all__ = [
+    "CARRIED",
     "CONFLICT",
     "EXCHANGE_TYPES",
     "FORMAT",
@@ -102,9 +116,11 @@ __all__ = [
     "MAX_MANIFEST",
     "MAX_MEMBER",
     "MAX_RATIO",
+    "NATURAL_KEYS",
     "NEW",
     "NOT_SHARED",
     "OUTCOMES",
+    "PARTS",
     "PRIVATE_KEY",
     "PROBLEM",
     "PUBLIC_KEY",

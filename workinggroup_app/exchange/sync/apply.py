@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
 from workinggroup_app.domain import models, releasability
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, record_type
 from workinggroup_app.domain.models import (
     ExchangeConflict,
@@ -33,7 +34,7 @@ from workinggroup_app.exchange.sync.plan import (
     already_imported,
     result_of,
 )
-from workinggroup_app.exchange.sync.protocol import SHARED, Progress
+from workinggroup_app.exchange.sync.protocol import PARTS, SHARED, Progress, is_part
 from workinggroup_app.storage.database import Database
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
 from workinggroup_app.storage.search_index import body_for
@@ -110,7 +111,7 @@ class Applier:
 
     def _apply(self, items: list[PlanItem], progress: Progress | None) -> None:
         total = len(items)
-        wanted = [i.uuid for i in items if i.action in (NEW, UPDATE, UNCHANGED)]
+        wanted = [i.state_uuid for i in items if i.action in (NEW, UPDATE, UNCHANGED)]
         for start in range(0, len(wanted), 500):
             for sid, uuid, history in self.session.execute(
                 select(ExchangeState.id, ExchangeState.record_uuid, ExchangeState.history).where(
@@ -146,15 +147,14 @@ class Applier:
             by_type.setdefault(item.record_type, []).append(item)
         for type_key, group in by_type.items():
             rt = record_type(type_key)
+            made: dict[str, Any] = {}
             first = reserve_block(self.session, rt.prefix, year, len(group))
             for k, item in enumerate(group):
                 inc = item.incoming
                 assert inc is not None
                 values = self.planner._values(rt, inc, resolve=False)
                 values["releasability"] = releasability.RELEASABLE
-                clean = self.planner.services.validate(
-                    rt.key, values, session=self.session, unique=False
-                )
+                clean = self.planner.checked(rt, inc, values)
                 scalars = {k2: v for k2, v in clean.items() if rt.field(k2).kind != LINKS}
                 status = scalars.pop("status", None)
                 obj = rt.model(**scalars)
@@ -173,10 +173,13 @@ class Applier:
                 obj.version = 1
                 obj.archived = False
                 self.session.add(obj)
-                out[(type_key, inc.uuid)] = obj
-        self.session.flush()
-        for (type_key, uuid), obj in out.items():
-            self.linker.remember(type_key, uuid, obj.id)
+                made[inc.uuid] = obj
+            # each type written before the next validates its links (a contact's agency)
+            self.session.flush()
+            for uuid, obj in made.items():
+                self.linker.remember(type_key, uuid, obj.id)
+                out[(type_key, uuid)] = obj
+            self.linker.forget(type_key)
         return out
 
     def _finish_new(self, item: PlanItem, obj: Any) -> None:
@@ -186,9 +189,10 @@ class Applier:
         changes: dict[str, Any] = {
             name: [None, value]
             for name, value in inc.content.items()
-            if value not in (None, "", [])
+            if value not in (None, "", []) and not is_part(rt.key, name)
         }
         self._set_links(rt, obj, inc, changes, new=True)
+        self._set_parts(rt, obj, inc, changes, new=True)
         item.local_id = obj.id
         item.reference = obj.reference
         if rt.workflow is not None:
@@ -218,16 +222,14 @@ class Applier:
         obj = self.session.get(rt.model, item.local_id)
         values = self.planner._values(rt, inc, resolve=True)
         values["releasability"] = obj.releasability
-        clean = self.planner.services.validate(rt.key, values, session=self.session, unique=False)
+        clean = self.planner.checked(rt, inc, values)
         changes: dict[str, Any] = {}
         old_status = getattr(obj, "status", None)
         for name in SHARED[rt.key]:
+            if is_part(rt.key, name):
+                continue  # parts: below, with the links
             f = rt.field(name)
-            if (
-                f.kind == LINKS
-                or (f.kind == LINK and f.target != "agency")
-                or (f.kind == READONLY and f.target)
-            ):
+            if f.kind in (LINK, LINKS) or (f.kind == READONLY and f.target):
                 continue  # links: below, once every record exists
             new = inc.content.get("outcome") if name == "outcome" else clean.get(name)
             old = getattr(obj, name)
@@ -235,6 +237,7 @@ class Applier:
                 changes[name] = [old, new]
                 setattr(obj, name, new)
         self._set_links(rt, obj, inc, changes, new=False)
+        self._set_parts(rt, obj, inc, changes, new=False)
         if rt.workflow is not None and obj.status != old_status:
             self.session.add(
                 StatusChange(
@@ -262,14 +265,16 @@ class Applier:
         """Links named in the package; links to records the counterpart cannot see are
         this side's own business and are kept."""
         for name in SHARED[rt.key]:
+            if is_part(rt.key, name):
+                continue
             f = rt.field(name)
             target = f.target or ""
-            if not target or (target == "agency" and f.kind == LINK):
+            if not target:
                 continue
             value = inc.content.get(name)
             visible = self.linker.visible(target)
             if f.kind == LINKS:
-                wanted = {self.linker.local_id(target, t) for t in value or []}
+                wanted = {self.planner.resolve(target, t) for t in value or []}
                 wanted.discard(None)
                 current = set() if new else {o.id for o in getattr(obj, name)}
                 hidden = {i for i in current if i not in visible}
@@ -285,7 +290,7 @@ class Applier:
                     if not new:
                         changes[name] = [sorted(current), sorted(ids)]
             else:
-                rid = self.linker.local_id(target, value) if value else None
+                rid = self.planner.resolve(target, value)
                 old = getattr(obj, name)
                 if rid is None and old is not None and old not in visible:
                     continue  # ours points to a record the counterpart cannot see
@@ -293,6 +298,44 @@ class Applier:
                     setattr(obj, name, rid)
                     if not new:
                         changes[name] = [old, rid]
+
+    def _set_parts(
+        self, rt: RecordType, obj: Any, inc: Incoming, changes: dict[str, Any], *, new: bool
+    ) -> None:
+        """A record's parts (a meeting's attendees) as the package has them. An attendee's
+        link the counterpart cannot see (a US-only contact) is ours and is kept."""
+        for name in PARTS.get(rt.key, {}):
+            rows = inc.content.get(name)
+            if not isinstance(rows, list):
+                continue
+            spec = CHILDREN[name]
+            current = [] if new else list(getattr(obj, name))
+            hidden = self._hidden_links(spec, current)
+            children = []
+            for i, row in enumerate(rows, start=1):
+                values = self.planner.part_values(name, row, resolve=True)
+                person = (values.get("side"), values.get("name_en"), values.get("name_zh"))
+                for col, _target in spec.link_fields:
+                    kept = hidden.get((person, col))
+                    if values.get(col) is None and kept:
+                        values[col] = kept.pop(0)
+                children.append(self.planner.services._build_child(self.session, spec, values, i))
+            old = [spec.summary(c) for c in current]
+            now = [spec.summary(c) for c in children]
+            if old != now:
+                setattr(obj, name, children)
+                changes[name] = [None if new else old, now]
+
+    def _hidden_links(self, spec: Any, current: list[Any]) -> dict[tuple[Any, str], list[int]]:
+        """Our parts' links to records the counterpart cannot see, by person and column."""
+        out: dict[tuple[Any, str], list[int]] = {}
+        for child in current:
+            person = (child.side, child.name_en, child.name_zh)
+            for col, target in spec.link_fields:
+                rid = getattr(child, col)
+                if rid is not None and self.linker.link(target, rid) is None:
+                    out.setdefault((person, col), []).append(rid)
+        return out
 
     # -- conflicts and state --
 
@@ -316,7 +359,13 @@ class Applier:
                 record_uuid=inc.uuid,
                 record_id=item.local_id,
                 reference=item.reference,
-                remote_content=json.dumps(inc.content, ensure_ascii=False, sort_keys=True),
+                # links in our terms, so that "take theirs" can make them later without
+                # the package that named our records by the counterpart's UUIDs
+                remote_content=json.dumps(
+                    self.planner.as_ours(record_type(item.record_type), inc.content),
+                    ensure_ascii=False,
+                    sort_keys=True,
+                ),
                 remote_hash=inc.hash,
                 remote_history=" ".join(inc.history),
                 package_sha256=self.package_sha,
@@ -347,7 +396,7 @@ class Applier:
         if item.action in (NEW, UPDATE):
             obj = self.session.get(record_type(item.record_type).model, item.local_id)
             version = obj.version if obj is not None else 0
-        self.seen.append((item.record_type, inc.uuid, inc.hash, version))
+        self.seen.append((item.record_type, item.state_uuid, inc.hash, version))
 
     def _write_states(self) -> None:
         from sqlalchemy import insert, update

@@ -104,11 +104,15 @@ def resolve_conflict(
                 c.remote_hash,
                 c.remote_history.split(),
             )
+            # our history of the record is under our UUID (theirs differs for a record
+            # matched here by its natural key)
+            local = session.get(rt.model, c.record_id) if c.record_id else None
+            state_uuid = local.uuid if local is not None else c.record_uuid
             state = session.execute(
-                select(ExchangeState).where(ExchangeState.record_uuid == c.record_uuid)
+                select(ExchangeState).where(ExchangeState.record_uuid == state_uuid)
             ).scalar_one_or_none()
             if state is None:
-                state = ExchangeState(record_type=rt.key, record_uuid=c.record_uuid, history="")
+                state = ExchangeState(record_type=rt.key, record_uuid=state_uuid, history="")
                 session.add(state)
             now = utcnow()
             reference = c.reference

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import releasability, vocabulary
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.models import ExchangeKey
 from workinggroup_app.exchange.sync.content import HISTORY_KEPT, content_hash
 from workinggroup_app.exchange.sync.keys import short_fingerprint
@@ -28,6 +29,7 @@ from workinggroup_app.exchange.sync.protocol import (
     EXCHANGE_TYPES,
     FORMAT,
     FORMAT_VERSION,
+    PARTS,
     SHARED,
     ExchangeError,
     PackageRefused,
@@ -238,6 +240,16 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
             f"reads ({FORMAT_VERSION}); update the application.",
             f"其格式版本为 {version}，高于本程序可读取的版本（{FORMAT_VERSION}）；请更新程序。",
         )
+    if version < FORMAT_VERSION:
+        # version 1 carried no agencies and no attendees: its records cannot be merged
+        # with ours, which have them
+        raise refuse(
+            f"it was made in format version {version} by an older version of this "
+            f"application (this one reads {FORMAT_VERSION}); ask the sender to update and "
+            "send a new package.",
+            f"其格式版本为 {version}，由旧版程序生成（本程序读取版本 {FORMAT_VERSION}）；"
+            "请对方更新程序后重新发送交换包。",
+        )
     sender = manifest.get("sender") or {}
     fp = str(sender.get("key_fingerprint") or "") if isinstance(sender, dict) else ""
     key = session.execute(
@@ -290,6 +302,28 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
     return Package(
         p, manifest, hashlib.sha256(manifest_bytes).hexdigest(), key.name, fp, created, records
     )
+
+
+def _check_part(record: str, part: str, columns: set[str], rows: Any) -> None:
+    """A record's parts (a meeting's attendees): rows with exactly the shared columns."""
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise refuse(
+            f"record {record} has malformed {part}.",
+            f"记录 {record} 的{CHILDREN[part].heading_zh}格式错误。",
+        )
+    for row in rows:
+        extra = sorted(set(row) - columns)
+        if extra:
+            raise refuse(
+                f"record {record} carries the field '{part}.{extra[0][:40]}', which is not shared.",
+                f"记录 {record} 含有不共享的字段“{part}.{extra[0][:40]}”。",
+            )
+        missing = sorted(columns - set(row))
+        if missing:
+            raise refuse(
+                f"record {record} lacks the field '{part}.{missing[0]}'.",
+                f"记录 {record} 缺少字段“{part}.{missing[0]}”。",
+            )
 
 
 def _parse_member(name: str, data: bytes, counts: Mapping[str, Any]) -> list[Incoming]:
@@ -347,6 +381,8 @@ def _parse_member(name: str, data: bytes, counts: Mapping[str, Any]) -> list[Inc
                 f"record {ref or uid} lacks the field '{missing[0]}'.",
                 f"记录 {ref or uid} 缺少字段“{missing[0]}”。",
             )
+        for part, columns in PARTS.get(type_key, {}).items():
+            _check_part(ref or uid, part, set(columns), content[part])
         h = content_hash(content)
         if rec.get("hash") != h:
             raise refuse(

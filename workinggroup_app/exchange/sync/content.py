@@ -1,5 +1,6 @@
-"""A record as it travels: its shared fields and links by UUID, the hash of that content, and
-the history of hashes each side has agreed on.
+"""A record as it travels: its shared fields, links by UUID (agencies by abbreviation), its
+parts (a meeting's attendees), the hash of that content, and the history of hashes each
+side has agreed on.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import models, releasability
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.fields import LINK, LINKS, READONLY, RecordType, record_type
 from workinggroup_app.domain.models import ExchangeState
-from workinggroup_app.exchange.sync.protocol import SHARED
+from workinggroup_app.exchange.sync.protocol import PARTS, SHARED, is_part
 
 HISTORY_KEPT = 32
 
@@ -54,8 +56,8 @@ def _links_table(rt: RecordType, name: str) -> tuple[Any, Any, Any]:
 
 
 class Linker:
-    """Maps between local ids and what travels: UUIDs of visible records, agency
-    abbreviations. Loaded lazily, once per record type, within one session."""
+    """Maps between local ids and what travels: UUIDs of visible records, abbreviations of
+    visible agencies. Loaded lazily, once per record type, within one session."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -81,11 +83,21 @@ class Linker:
         return self._by_uuid[type_key].get(uuid)
 
     def remember(self, type_key: str, uuid: str, record_id: int) -> None:
+        """``uuid`` names the local record ``record_id`` from now on (a record this import
+        created, or the counterpart's UUID of a record matched here by its natural key)."""
         self.local_id(type_key, uuid)
         self._by_uuid[type_key][uuid] = record_id
 
+    def forget(self, type_key: str) -> None:
+        """Read again which records of ``type_key`` are visible (after creating some)."""
+        self._visible.pop(type_key, None)
+        if type_key == "agency":
+            self._abbr = self._abbr_ids = None
+
     def abbreviation(self, agency_id: int | None) -> str | None:
-        if agency_id is None:
+        """What a link to an agency carries: its abbreviation, if the agency is visible to
+        the counterpart (as any link: a US-only agency is not named)."""
+        if agency_id is None or agency_id not in self.visible("agency"):
             return None
         if self._abbr is None:
             self._load_agencies()
@@ -102,7 +114,7 @@ class Linker:
         a = models.Agency
         # Loaded as objects and held: the services' link checks (session.get) then find
         # them in the session instead of querying once per record.
-        self._agencies = list(self.session.execute(select(a)).scalars())
+        self._agencies = list(self.session.execute(select(a).order_by(a.id)).scalars())
         rows = [(x.id, x.abbreviation) for x in self._agencies]
         self._abbr = dict(rows)
         self._abbr_ids = {}
@@ -110,37 +122,81 @@ class Linker:
             self._abbr_ids.setdefault(abbr, rid)
             self._abbr_ids.setdefault(abbr.casefold(), rid)
 
+    def link(self, target: str, record_id: int | None) -> str | None:
+        """What a link to one record carries (None for a record the counterpart cannot see)."""
+        if record_id is None:
+            return None
+        if target == "agency":
+            return self.abbreviation(record_id)
+        return self.visible(target).get(record_id)
+
     def content(
-        self, rt: RecordType, values: Mapping[str, Any], links: Mapping[str, Iterable[int]]
+        self, rt: RecordType, values: Mapping[str, Any], links: Mapping[str, Iterable[Any]]
     ) -> dict[str, Any]:
-        """The shared content of one record from its column values and LINKS ids."""
+        """The shared content of one record from its column values, LINKS ids and parts
+        (rows of column values, as ``links_of`` gives them)."""
         out: dict[str, Any] = {}
         for name in SHARED[rt.key]:
+            if is_part(rt.key, name):
+                out[name] = [self.part_row(rt.key, name, row) for row in links.get(name, ())]
+                continue
             f = rt.field(name)
             if f.kind == LINKS:
                 visible = self.visible(f.target or "")
                 out[name] = sorted(visible[i] for i in links.get(name, ()) if i in visible)
             elif f.kind == LINK or (f.kind == READONLY and f.target):
-                rid = values.get(name)
-                if f.target == "agency":
-                    out[name] = self.abbreviation(rid)
-                else:
-                    out[name] = None if rid is None else self.visible(f.target or "").get(rid)
+                out[name] = self.link(f.target or "", values.get(name))
             else:
                 out[name] = iso_text(values.get(name))
         return out
 
+    def part_row(self, type_key: str, part: str, row: Mapping[str, Any]) -> dict[str, Any]:
+        """One part (an attendee) as it travels: its links as a record's links."""
+        spec = CHILDREN[part]
+        out: dict[str, Any] = {}
+        for col in PARTS[type_key][part]:
+            kind, detail = spec.kind(col)
+            value = row.get(col)
+            if kind == "link":
+                out[col] = self.link(detail, value)
+            elif kind == "bool":
+                out[col] = bool(value)
+            elif kind == "choice":
+                out[col] = value or None
+            else:
+                out[col] = value or ""
+        return out
+
 
 def scalar_columns(rt: RecordType) -> list[str]:
-    return [n for n in SHARED[rt.key] if rt.field(n).kind != LINKS]
+    return [n for n in SHARED[rt.key] if not is_part(rt.key, n) and rt.field(n).kind != LINKS]
 
 
-def links_of(
-    session: Session, rt: RecordType, ids: list[int] | None
-) -> dict[str, dict[int, list[int]]]:
-    """LINKS ids per field per record (all records when ``ids`` is None)."""
-    out: dict[str, dict[int, list[int]]] = {}
+def _part_rows(
+    session: Session, rt: RecordType, name: str, ids: list[int] | None
+) -> dict[int, list[dict[str, Any]]]:
+    """A part's rows per record, in the record's order, as column values."""
+    rel = sa_inspect(rt.model).relationships[name]
+    model = rel.mapper.class_
+    ((_own, owner_col),) = rel.local_remote_pairs
+    cols = [owner_col, *(model.__table__.c[c] for c in PARTS[rt.key][name])]
+    q = select(*cols).order_by(owner_col, model.__table__.c.position, model.__table__.c.id)
+    per: dict[int, list[dict[str, Any]]] = {}
+    chunks = [None] if ids is None else [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        for row in session.execute(q if chunk is None else q.where(owner_col.in_(chunk))):
+            per.setdefault(row[0], []).append(dict(zip(PARTS[rt.key][name], row[1:], strict=True)))
+    return per
+
+
+def links_of(session: Session, rt: RecordType, ids: list[int] | None) -> dict[str, dict[int, list]]:
+    """LINKS ids per field per record, and each part's rows (all records when ``ids`` is
+    None)."""
+    out: dict[str, dict[int, list]] = {}
     for name in SHARED[rt.key]:
+        if is_part(rt.key, name):
+            out[name] = _part_rows(session, rt, name, ids)
+            continue
         if rt.field(name).kind != LINKS:
             continue
         _table, own, other = _links_table(rt, name)
@@ -155,6 +211,26 @@ def links_of(
                     per.setdefault(a, []).append(b)
         out[name] = per
     return out
+
+
+def references(rt: RecordType, values: Mapping[str, Any], links: Mapping[str, Iterable[Any]]):
+    """(record type, local id) of every record one record links to, parts included."""
+    for name in SHARED[rt.key]:
+        if is_part(rt.key, name):
+            spec = CHILDREN[name]
+            for row in links.get(name, ()):
+                for col, target in spec.link_fields:
+                    if row.get(col) is not None:
+                        yield target, row[col]
+            continue
+        f = rt.field(name)
+        if not f.target:
+            continue
+        if f.kind == LINKS:
+            for i in links.get(name, ()):
+                yield f.target, i
+        elif values.get(name) is not None:
+            yield f.target, values[name]
 
 
 def local_content(session: Session, linker: Linker, rt: RecordType, obj: Any) -> dict[str, Any]:

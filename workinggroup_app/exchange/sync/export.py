@@ -1,4 +1,5 @@
-"""Writing a package: the records the counterpart may see, since a date, signed."""
+"""Writing a package: the records the counterpart may see, since a date, with the agencies,
+entities, substances and contacts they link to, signed."""
 
 from __future__ import annotations
 
@@ -30,10 +31,12 @@ from workinggroup_app.exchange.sync.content import (
     iso_text,
     links_of,
     push_history,
+    references,
     scalar_columns,
 )
 from workinggroup_app.exchange.sync.keys import own_key
 from workinggroup_app.exchange.sync.protocol import (
+    CARRIED,
     EXCHANGE_TYPES,
     FORMAT,
     FORMAT_VERSION,
@@ -73,7 +76,8 @@ def export_package(
     key_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write a signed package of the releasable records changed since ``since``."""
+    """Write a signed package of the releasable records changed since ``since``, with the
+    releasable agencies, entities, substances and contacts they link to, changed or not."""
     require(actor, "exchange")
     key, info = own_key(key_dir)
     since_at = _since_instant(since)
@@ -87,9 +91,19 @@ def export_package(
             members: dict[str, bytes] = {}
             counts: dict[str, int] = {}
             exported: list[tuple[str, str, str, int]] = []  # type, uuid, hash, version
-            for n, type_key in enumerate(EXCHANGE_TYPES):
+            # Linking records before the records they link to, so that every agency,
+            # entity, substance and contact a record names travels with it.
+            carried: dict[str, set[int]] = {t: set() for t in CARRIED}
+            chosen: dict[str, dict[str, Any]] = {}
+            for n, type_key in enumerate(reversed(EXCHANGE_TYPES)):
                 rt = record_type(type_key)
-                records = _export_type(session, linker, rt, since_at, states, exported)
+                chosen[type_key] = _export_type(
+                    session, linker, rt, since_at, states, exported, carried
+                )
+                if progress is not None:
+                    progress(n + 1, len(EXCHANGE_TYPES) + 1)
+            for type_key in EXCHANGE_TYPES:
+                records = chosen[type_key]
                 counts[type_key] = len(records)
                 body = json.dumps(
                     {"type": type_key, "records": records},
@@ -98,8 +112,6 @@ def export_package(
                     separators=(",", ":"),
                 ).encode("utf-8")
                 members[f"records/{type_key}.json"] = body
-                if progress is not None:
-                    progress(n + 1, len(EXCHANGE_TYPES) + 1)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -162,7 +174,11 @@ def _export_type(
     since_at: datetime | None,
     states: Mapping[str, ExchangeState],
     exported: list[tuple[str, str, str, int]],
+    carried: dict[str, set[int]],
 ) -> dict[str, Any]:
+    """The records of one type that go out: changed since ``since_at`` (or waiting to go
+    back), and those that records already chosen link to (``carried``); the records these
+    link to are added to ``carried`` in turn."""
     m = rt.model
     cols = scalar_columns(rt)
     extra = ["counterpart_ref"] if rt.key == "referral" else []
@@ -175,12 +191,19 @@ def _export_type(
         m.releasability,
         *[getattr(m, c) for c in cols + extra],
     ).where(releasability.visible_clause("bilateral", rt.key, m))
+    rows: list[Any] = []
     if since_at is not None:
         pending = select(ExchangeState.record_uuid).where(
             ExchangeState.pending_export.is_(True), ExchangeState.record_type == rt.key
         )
-        q = q.where(or_(m.updated_at >= since_at, m.uuid.in_(pending)))
-    rows = session.execute(q.order_by(m.id)).all()
+        rows = list(session.execute(q.where(or_(m.updated_at >= since_at, m.uuid.in_(pending)))))
+        have = {r[0] for r in rows}
+        linked = sorted(carried.get(rt.key, set()) - have)
+        for start in range(0, len(linked), 500):
+            rows.extend(session.execute(q.where(m.id.in_(linked[start : start + 500]))))
+        rows.sort(key=lambda r: r[0])
+    else:
+        rows = list(session.execute(q.order_by(m.id)))
     links = links_of(session, rt, None) if rows else {}
     out: dict[str, Any] = {}
     for row in rows:
@@ -188,7 +211,11 @@ def _export_type(
         if not releasability.marked_releasable(marking):  # the filter, checked twice
             continue
         values = dict(zip(cols + extra, row[6:], strict=True))
-        content = linker.content(rt, values, {n: per.get(rid, []) for n, per in links.items()})
+        own_links = {n: per.get(rid, []) for n, per in links.items()}
+        content = linker.content(rt, values, own_links)
+        for target, target_id in references(rt, values, own_links):
+            if target in carried:
+                carried[target].add(target_id)
         h = content_hash(content)
         history = history_of(states.get(uuid))
         history = [x for x in history if x != h] + [h]
