@@ -52,6 +52,11 @@ class World:
             data["abbreviation"] = f"AG{self._abbr}"
         if type_key == "contact" and "agency_id" not in values:
             data["agency_id"] = self.make("agency")
+        agencies = ("sending_agency_id", "receiving_agency_id")
+        if type_key == "referral" and not set(agencies) & set(values):
+            # one that goes across names who sends it and who receives it
+            for name, side in zip(agencies, ("US", "PRC"), strict=True):
+                data[name] = self.make("agency", side=side)
         data.update(values)
         return self.svc.create(type_key, data).ids[0]
 

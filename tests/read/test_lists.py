@@ -64,7 +64,10 @@ def build(w: World) -> dict[str, Any]:
             values["line_of_effort"] = "online"
         rid = w.make("referral", **values)
         refs.append(rid)
-        if i % 8 == 2:  # even: outgoing
+        across = values["sending_agency_id"] and values["receiving_agency_id"]
+        if not across:  # a referral names both agencies once it goes across
+            pass
+        elif i % 8 == 2:  # even: outgoing
             w.move("referral", rid, "sent", "acknowledged", "responded")
             w.move("referral", rid, "closed", outcome="seizure")
         elif i % 3 == 1:  # sent or received, due from the sent date

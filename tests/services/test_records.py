@@ -44,7 +44,13 @@ def last_event(world: World) -> models.AuditEvent:
 def test_create_update_transition_and_stale_edit(any_world):
     w = any_world
     aid = w.make("agency", abbreviation="DEA", title_en="Drug Enforcement Administration")
-    rid = w.make("referral", title_en="NPP seller on a B2B site", sending_agency_id="DEA")
+    ncb = w.make("agency", abbreviation="NCB", side="PRC")
+    rid = w.make(
+        "referral",
+        title_en="NPP seller on a B2B site",
+        sending_agency_id="DEA",
+        receiving_agency_id=ncb,
+    )
     ref = w.get("referral", rid)
     assert ref.reference == "REF-2026-0001"
     assert (ref.status, ref.version, ref.sending_agency_id) == ("draft", 1, aid)
@@ -70,7 +76,7 @@ def test_every_write_makes_exactly_one_audit_event_and_the_chain_verifies(any_wo
     aid = w.make("agency", abbreviation="CBP")
     steps.append(("create", None))
     mid = w.make("meeting", title_en="Plenary")
-    rid = w.make("referral", sending_agency_id=aid)
+    rid = w.make("referral", sending_agency_id=aid, receiving_agency_id=aid)
 
     def check(action: str, fn) -> None:
         before = w.audit_count()

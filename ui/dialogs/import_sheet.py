@@ -31,14 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from workinggroup_app.domain import permissions, vocabulary
+from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.fields import cli_name
 from workinggroup_app.exchange import sheets
+from workinggroup_app.exchange.sheets import workbook
+from workinggroup_app.exchange.sheets.read import read_workbook
+from workinggroup_app.exchange.sheets.template import dropdown_agencies
 from workinggroup_app.services.core import Change
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.widgets.text import ERROR_STYLE, plain_label
 
 NOT_IMPORTED = ""  # combo data of "(not imported)"
+WORKBOOK = "all"  # type combo data of "every sheet of a workbook" (exchange.sheets.workbook)
 PREVIEW_ROWS = 20
 
 
@@ -73,6 +78,8 @@ class ImportDialog(QDialog):
         self.resize(980, 720)
 
         self.type_combo = QComboBox(self)
+        self.type_combo.addItem(self.tr("Every sheet of a workbook (.xlsx)"), WORKBOOK)
+        self.workbook: list[sheets.Sheet] | None = None
         for key in sheets.IMPORT_TYPES:
             label = ctx.pick(
                 vocabulary.word("record_type_plural", key),
@@ -156,7 +163,7 @@ class ImportDialog(QDialog):
         self.check_button = QPushButton(self.tr("Check (dry run)"), self)
         self.import_button = QPushButton(self.tr("Import"), self)
         self.close_button = QPushButton(self.tr("Close"), self)
-        may_import = permissions.allowed(ctx.actor.role, "import", self.type_key())
+        may_import = permissions.allowed(ctx.actor.role, "import", self._permission_type())
         self.import_button.setEnabled(False)
         self.check_button.setEnabled(False)
         if not may_import:
@@ -194,6 +201,12 @@ class ImportDialog(QDialog):
     def type_key(self) -> str:
         return str(self.type_combo.currentData())
 
+    def is_workbook(self) -> bool:
+        return self.type_key() == WORKBOOK
+
+    def _permission_type(self) -> str:
+        return "*" if self.is_workbook() else self.type_key()
+
     def mapping(self) -> list[str | None]:
         return [str(c.currentData()) or None for c in self._combos]
 
@@ -205,10 +218,11 @@ class ImportDialog(QDialog):
         return self.ctx.pick(sheets.field_label(key, name), sheets.field_label(key, name, "zh"))
 
     def _set_busy(self, busy: bool) -> None:
-        ready = self.sheet is not None and not busy
+        loaded = self.workbook is not None if self.is_workbook() else self.sheet is not None
+        ready = loaded and not busy
         self.check_button.setEnabled(ready)
         self.import_button.setEnabled(
-            ready and permissions.allowed(self.ctx.actor.role, "import", self.type_key())
+            ready and permissions.allowed(self.ctx.actor.role, "import", self._permission_type())
         )
         self.load_button.setEnabled(not busy)
 
@@ -235,7 +249,7 @@ class ImportDialog(QDialog):
 
     def save_template(self) -> None:
         key = self.type_key()
-        name = f"{cli_name(key)}-template.xlsx"
+        name = "workbook-template.xlsx" if key == WORKBOOK else f"{cli_name(key)}-template.xlsx"
         start = str(Path(self.path_edit.text()).parent / name) if self.path_edit.text() else name
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Save a template"), start, self.tr("Spreadsheets (*.xlsx *.csv)")
@@ -246,7 +260,12 @@ class ImportDialog(QDialog):
     def write_template(self, path: str | Path) -> Path:
         headers = "zh" if self.ctx.zh else "name"
         try:
-            written = sheets.write_template(self.type_key(), path, headers=headers)
+            written = sheets.write_template(
+                self.type_key(), path, headers=headers, agencies=dropdown_agencies(self.ctx.db)
+            )
+        except DomainError as exc:
+            self._show_error(exc.message(self.ctx.lang))
+            raise
         except (OSError, ValueError) as exc:
             self._show_error(str(exc))
             raise
@@ -261,6 +280,14 @@ class ImportDialog(QDialog):
         self._show_error("")
         path = Path(text).expanduser()
         self._set_busy(True)
+        if self.is_workbook():
+            self.ctx.ops.run(
+                lambda: read_workbook(path),
+                on_success=self._workbook_loaded,
+                on_failure=self._failed,
+                parent=self,
+            )
+            return
         self.ctx.ops.run(
             lambda: sheets.read_sheet(path),
             on_success=self._loaded,
@@ -268,19 +295,69 @@ class ImportDialog(QDialog):
             parent=self,
         )
 
+    def _workbook_loaded(self, found: list[sheets.Sheet]) -> None:
+        """The workbook's sheets, each with what it imports into, in the order of import."""
+        self.workbook, self.sheet, self.report = found, None, None
+        ordered, problems = workbook.plan(found)
+        table = self.mapping_table
+        table.setHorizontalHeaderLabels(
+            [self.tr("Sheet"), self.tr("Rows"), self.tr("First value"), self.tr("Imports into")]
+        )
+        table.setRowCount(0)
+        listed = [(kind, sheet) for kind, sheet in ordered]
+        listed += [(None, sheet) for sheet in found if all(sheet is not s for _k, s in ordered)]
+        table.setRowCount(len(listed))
+        self._combos = []
+        for i, (kind, sheet) in enumerate(listed):
+            table.setItem(i, 0, _item(sheet.name))
+            table.setItem(i, 1, _item(f"{len(sheet.rows):,}"))
+            first = sheet.rows[0][0] if sheet.rows and sheet.rows[0] else ""
+            table.setItem(i, 2, _item(_one_line(str(first if first is not None else ""), 40)))
+            if kind is not None:
+                what = workbook.kind_label(kind, self.ctx.lang)
+            elif sheet.name in problems.ignored:
+                what = self.tr("(not imported: help or lists)")
+            else:
+                what = self.tr("(not a record type)")
+            table.setItem(i, 3, _item(what))
+        table.resizeColumnsToContents()
+        self.preview_table.setRowCount(0)
+        self.preview_table.setColumnCount(0)
+        self._fill_problems([(title, p) for title, p in problems.problems])
+        self.summary.setText(
+            self.tr("{0}: {1} sheets to import, {2} rows.").format(
+                Path(self.path_edit.text()).name,
+                len(ordered),
+                sum(len(s.rows) for _k, s in ordered),
+            )
+        )
+        self._set_busy(False)
+
     def _loaded(self, sheet: sheets.Sheet) -> None:
-        self.sheet = sheet
+        self.sheet, self.workbook = sheet, None
         self.report = None
+        self.mapping_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Column"),
+                self.tr("Header in the file"),
+                self.tr("First value"),
+                self.tr("Imports into"),
+            ]
+        )
         self._fill_mapping(sheets.guess_mapping(self.type_key(), sheet.headers))
         self._fill_problems([])
         self.summary.setText(
             self.tr("{0}: {1} columns, {2} rows.").format(
-                sheet.name, len(sheet.headers), len(sheet.rows)
+                sheet.file_name, len(sheet.headers), len(sheet.rows)
             )
         )
         self._set_busy(False)
 
     def _type_changed(self) -> None:
+        if (self.workbook is not None) != self.is_workbook() and self.path_edit.text().strip():
+            self.sheet = self.workbook = None
+            self.load()  # a workbook is read whole, a sheet for its columns
+            return
         if self.sheet is not None:
             self._fill_mapping(sheets.guess_mapping(self.type_key(), self.sheet.headers))
             self._fill_problems([])
@@ -365,6 +442,9 @@ class ImportDialog(QDialog):
         self._run(dry_run=False)
 
     def _run(self, *, dry_run: bool) -> None:
+        if self.is_workbook():
+            self._run_workbook(dry_run=dry_run)
+            return
         if self.sheet is None:
             return
         exclude = self.excluded_rows()
@@ -391,8 +471,39 @@ class ImportDialog(QDialog):
             parent=self,
         )
 
+    def _run_workbook(self, *, dry_run: bool) -> None:
+        path = Path(self.path_edit.text().strip()).expanduser()
+        self._show_error("")
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(progress: Any) -> Any:
+            report = workbook.import_workbook(
+                db, path, actor=actor, dry_run=dry_run, progress=progress
+            )
+            kinds = {s.kind for s in report.sheets if s.report.imported}
+            if kinds:  # every list of a record type that gained rows reads again
+                types = {"meeting" if k in CHILDREN else k for k in kinds}
+                return (report, *(Change(t, "import", (), "", 0) for t in sorted(types)))
+            return report
+
+        self._set_busy(True)
+        self.ctx.ops.run(
+            work,
+            on_success=self._checked,
+            on_failure=self._failed,
+            progress_label=self.tr("Checking…") if dry_run else self.tr("Importing…"),
+            parent=self,
+        )
+
     def _checked(self, result: Any) -> None:
         report = result[0] if isinstance(result, tuple) else result
+        if isinstance(report, workbook.WorkbookReport):
+            self.summary.setText(report.summary(self.ctx.lang))
+            self._fill_problems(report.all_problems())
+            self._set_busy(False)
+            if report.imported:
+                self.imported.emit(report)
+            return
         self.report = report
         self._fill_problems(report.problems)
         self.summary.setText(report.summary(self.ctx.lang))
@@ -400,12 +511,14 @@ class ImportDialog(QDialog):
         if report.imported:
             self.imported.emit(report)
 
-    def _fill_problems(self, problems: list[sheets.Problem]) -> None:
+    def _fill_problems(self, problems: list[Any]) -> None:
+        """Problems of one sheet, or (sheet title, problem) pairs of a workbook."""
         table = self.problems_table
         table.setRowCount(0)
         table.setRowCount(len(problems))
-        for i, p in enumerate(problems):
-            table.setItem(i, 0, _item(str(p.row)))
+        for i, found in enumerate(problems):
+            title, p = found if isinstance(found, tuple) else ("", found)
+            table.setItem(i, 0, _item(f"{title}: {p.row}" if title else str(p.row)))
             where = f"{p.column} ({p.header})" if p.column and p.header else p.column
             table.setItem(i, 1, _item(where))
             table.setItem(i, 2, _item(p.message(self.ctx.lang)))

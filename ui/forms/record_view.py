@@ -34,8 +34,10 @@ from workinggroup_app.domain.errors import (
 )
 from workinggroup_app.read import lists
 from workinggroup_app.read.record import RecordData, read_record
+from workinggroup_app.services import office
 from workinggroup_app.services.core import Change
 from workinggroup_ui.context import AppContext
+from workinggroup_ui.dialogs.reassign import ReassignDialog
 from workinggroup_ui.dialogs.transition import TransitionDialog
 from workinggroup_ui.forms.detail import HistoryPanel, RelatedView, TransitionBar
 from workinggroup_ui.forms.extension import RecordExtension
@@ -102,6 +104,16 @@ class RecordView(QWidget):
         self.revert_button = QPushButton(self.tr("Revert"), self)
         self.revert_button.setToolTip(self.tr("Back to the stored values (Esc)"))
         self.transitions = TransitionBar(ctx, self._type_key, self)
+        # a record with an owner account: "Reassign…" (Ctrl+Shift+O), as in its list
+        self.reassign_button: QPushButton | None = None
+        self.reassign_dialog: ReassignDialog | None = None
+        if self.rt.account_fields():
+            self.reassign_button = QPushButton(self.tr("Reassign…"), self)
+            self.reassign_button.setObjectName("reassign_record")
+            self.reassign_button.setToolTip(
+                self.tr("Give this record another owner (Ctrl+Shift+O)")
+            )
+            self.reassign_button.clicked.connect(self.reassign)
 
         self.form = RecordForm(ctx, self._type_key, self)
         self.related = RelatedView(ctx, self)
@@ -128,6 +140,8 @@ class RecordView(QWidget):
         buttons.addWidget(self.revert_button)
         for action in self.extension.actions if self.extension else []:
             buttons.addWidget(action)
+        if self.reassign_button is not None:
+            buttons.addWidget(self.reassign_button)
         buttons.addSpacing(16)
         buttons.addWidget(self.transitions, 1)
         layout = QVBoxLayout(self)
@@ -152,10 +166,13 @@ class RecordView(QWidget):
         # the same key (the main window's Save), that action is left to do it (Qt would
         # otherwise find the key ambiguous and do nothing).
         self.shortcuts: list[QShortcut] = []
-        for key, slot in (
+        keys: list[tuple[QKeySequence, Callable[[], object]]] = [
             (QKeySequence(QKeySequence.StandardKey.Save), self.save),
             (QKeySequence(Qt.Key.Key_Escape), lambda: self.revert_changes(ask=True)),
-        ):
+        ]
+        if self.reassign_button is not None:
+            keys.append((QKeySequence("Ctrl+Shift+O"), self.reassign))
+        for key, slot in keys:
             shortcut = QShortcut(key, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -214,8 +231,10 @@ class RecordView(QWidget):
                 self.form.show_general_error(self.tr("This record no longer exists."))
                 return conflicts
             who = self._stale.changed_by if self._stale else (data.updated_by if data else "")
-            if data is None:
-                conflicts = self.form.load({}, {}, new=True, keep_edits=keep_edits)
+            if data is None:  # a new record starts with the office's default marking
+                marking = office.read_profile_in(session).default_releasability
+                start = {"releasability": marking} if self.rt.has("releasability") else {}
+                conflicts = self.form.load(start, {}, new=True, keep_edits=keep_edits)
             else:
                 conflicts = self.form.load(
                     data.values, data.labels, keep_edits=keep_edits, changed_by=who
@@ -237,6 +256,8 @@ class RecordView(QWidget):
         self.form.set_read_only(not may_write)
         self.save_button.setVisible(may_write)
         self.revert_button.setVisible(may_write)
+        if self.reassign_button is not None:
+            self.reassign_button.setVisible(exists and may_write)
         self.tabs.setTabVisible(self.related_index, exists)
         self.tabs.setTabVisible(self.history_index, exists)
         wf = self.rt.workflow
@@ -282,6 +303,10 @@ class RecordView(QWidget):
         self._emit_title()
 
     def _on_ops_changed(self, change: Change) -> None:
+        if change.record_type == "user":  # an account added, renamed or disabled
+            for editor in self.form.editors.values():
+                if editor.fdef.kind == fields.ACCOUNT:
+                    editor.picker.reload()  # type: ignore[attr-defined]
         if self._saving or self._data is None:
             return
         if change.record_type == self._type_key and self._data.id in change.ids:
@@ -484,6 +509,28 @@ class RecordView(QWidget):
 
     def _on_transitioned(self, change: Change) -> None:
         self.reload(keep_edits=True)
+
+    def reassign(self) -> ReassignDialog | None:
+        """Ask for this record's new owner and give it at once (refused as stale when the
+        record changed since it was read; what was typed in the form is kept)."""
+        data = self._data
+        button = self.reassign_button
+        if data is None or button is None or not button.isVisibleTo(self):
+            return None
+        if self.reassign_dialog is not None:
+            self.reassign_dialog.deleteLater()
+        owner = self.rt.account_fields()[0].name
+        current = data.values.get(owner)
+        self.reassign_dialog = ReassignDialog(
+            self.ctx,
+            self._type_key,
+            [(data.id, data.version)],
+            [data.reference],
+            self,
+            current=current if isinstance(current, int) else None,
+        )
+        self.reassign_dialog.open()
+        return self.reassign_dialog
 
     def _set_archived(self, archived: bool) -> None:
         data = self._data

@@ -1,7 +1,7 @@
 """The command line: ``workinggroup-app [options] [command]``. With no command, the desktop app.
 
-``build_parser`` asks each module of commands to register its own (``database``, ``demo``,
-``export``, ``sheets``, ``exchange``, ``report``, ``desktop``); ``base`` holds what they
+``build_parser`` asks each module of commands to register its own (``setup``, ``database``,
+``demo``, ``records``, ``export``, ``sheets``, ``exchange``, ``report``, ``desktop``); ``base`` holds what they
 share: who acts, which database, the messages, and ``guarded``, which turns expected
 problems into one line on stderr and an exit status (1; usage errors 2). The desktop
 interface is handed to ``main`` as a parameter by the installed command
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from workinggroup_app.cli import database, demo, exchange, export, report, sheets
+from workinggroup_app.cli import database, demo, exchange, export, records, report, setup, sheets
 from workinggroup_app.cli import desktop as desktop_commands
 from workinggroup_app.cli.base import LANGS, USAGE, guarded
 
@@ -59,7 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     # one module per group of commands; each registers its handlers (func)
-    for group in (database, demo, export, sheets, exchange, report, desktop_commands):
+    for group in (
+        setup,
+        database,
+        demo,
+        records,
+        export,
+        sheets,
+        exchange,
+        report,
+        desktop_commands,
+    ):
         group.add_commands(sub)
     return p
 

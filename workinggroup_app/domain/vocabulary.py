@@ -180,6 +180,8 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
         ("sign_in_failed", "Sign-in failed", "登录失败"),
         ("permission", "Permission changed", "权限变更"),
         ("seed", "Demo data loaded", "载入演示数据"),
+        ("reference_data", "Reference data merged", "合并参考数据"),
+        ("settings", "Settings changed", "设置变更"),
         ("keygen", "Signing key created", "创建签名密钥"),
         ("register_key", "Counterpart key registered", "登记对方公钥"),
         ("resolve_conflict", "Exchange conflict resolved", "解决交换冲突"),
@@ -332,8 +334,28 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
         ("conflict", "Conflict: both sides changed it", "冲突：双方均有修改"),
         ("problem", "Cannot be imported", "无法导入"),
     ),
+    # how a spreadsheet cell may name a linked record (exchange.sheets: import, template)
+    "link_how": (
+        ("agency", "give its abbreviation, reference or name", "请填写其简称、编号或名称"),
+        ("contact", "give its reference, e-mail or name", "请填写其编号、电子邮件或姓名"),
+        ("substance", "give its reference, CAS number or name", "请填写其编号、CAS 号或名称"),
+        ("entity", "give its reference, USCC or name", "请填写其编号、统一社会信用代码或名称"),
+        ("", "give its reference", "请填写其编号"),
+        ("yes_no", "yes or no", "是或否"),
+    ),
     # what the audit trail names besides records
     "audit_subject": (("user", "User account", "用户账户"),),
+    # the shipped reference data (services.reference_data): the label of a substance's
+    # source in its notes, and why a merge left a local record as it was
+    "reference_data": (
+        ("source", "Source", "来源"),
+        ("added", "added", "新增"),
+        ("updated", "updated", "更新"),
+        ("edited", "edited here", "本地已修改"),
+        ("archived", "archived here", "本地已归档"),
+        ("existing", "already present under another identifier", "已以其他标识存在"),
+        ("removed", "no longer in this database", "已不在本数据库中"),
+    ),
 }
 
 _INDEX: dict[str, dict[str, tuple[str, str]]] = {

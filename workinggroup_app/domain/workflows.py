@@ -29,12 +29,24 @@ class Workflow:
     transitions: tuple[Transition, ...]
     outcome_field: str | None = None
     outcome_vocabulary: str | None = None
+    # (states, fields): a record in one of those states has those fields filled, whether
+    # it got there by a transition, an import or an exchange
+    needs: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = ()
     _by_source: dict[str, list[Transition]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         for t in self.transitions:
             assert t.source in self.states and t.target in self.states, t
             self._by_source.setdefault(t.source, []).append(t)
+
+    def needed(self, state: str) -> tuple[str, ...]:
+        """The fields a record in ``state`` must have filled (its outcome, once closed with
+        one, is asked for by the transition itself)."""
+        out: list[str] = []
+        for states, fields in self.needs:
+            if state in states:
+                out.extend(f for f in fields if f not in out)
+        return tuple(out)
 
     def is_open(self, state: str) -> bool:
         return state not in self.closed_states
@@ -111,6 +123,15 @@ REFERRAL = Workflow(
     closed_states=frozenset({"closed", "withdrawn", "duplicate"}),
     outcome_field="outcome",
     outcome_vocabulary="referral_outcome",
+    # a referral that has gone across names who sent it and who received it
+    needs=(
+        (
+            frozenset(set(_REFERRAL_OPEN) - {"draft"} | {"closed"}),
+            ("sending_agency_id", "receiving_agency_id"),
+        ),
+        (frozenset({"closed"}), ("outcome",)),
+        (frozenset({"duplicate"}), ("duplicate_of_id",)),
+    ),
     transitions=(
         Transition("draft", "sent", when=(("direction", "US_TO_PRC"),)),
         Transition("draft", "received", when=(("direction", "PRC_TO_US"),)),
@@ -134,6 +155,7 @@ CASE = Workflow(
     closed_states=frozenset({"closed"}),
     outcome_field="outcome",
     outcome_vocabulary="case_outcome",
+    needs=((frozenset({"closed"}), ("outcome",)),),
     transitions=(
         Transition("open", "active"),
         Transition("active", "suspended"),

@@ -83,6 +83,10 @@ class ServiceBase:
             raise StaleEditError(obj.reference, obj.updated_by, obj.updated_at)
         session.refresh(obj, attribute_names=["version", "updated_at", "updated_by"])
 
+    def bump_version(self, session: Session, rt: RecordType, obj: Any) -> None:
+        """A new version for a record whose parts changed in the caller's transaction."""
+        self._bump(session, rt, obj, None)
+
     def _index(self, session: Session, rt: RecordType, obj: Any) -> None:
         values = {f.name: getattr(obj, f.name, None) for f in rt.fields if f.kind != LINKS}
         body = body_for(rt.key, values)

@@ -10,16 +10,18 @@ One mechanism serves every record type, driven by the field definitions in field
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
+from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.errors import (
     NotFoundError,
     StaleEditError,
+    ValidationError,
 )
 from workinggroup_app.domain.fields import (
     RecordType,
@@ -31,8 +33,12 @@ from workinggroup_app.domain.permissions import require
 from workinggroup_app.services.core import Change
 from workinggroup_app.services.meeting_content import MeetingContent
 from workinggroup_app.services.transitions import Transitions
+from workinggroup_app.services.users import usernames
 from workinggroup_app.services.validation import Validation
+from workinggroup_app.storage import settings
 from workinggroup_app.storage.reference_numbers import next_reference
+
+MAX_REASSIGN = 1000  # records one reassignment may touch (a list's bulk limit)
 
 
 class Services(Validation, Transitions, MeetingContent):
@@ -52,7 +58,11 @@ class Services(Validation, Transitions, MeetingContent):
                 session, rt.prefix, self.today().year
             )
             if obj.releasability is None and "releasability" not in values:
-                obj.releasability = "us_only"
+                # not given at all: the office's default (services.office); given empty, the
+                # record stays unmarked, which counts as US only
+                obj.releasability = (
+                    settings.read(session, "office.default_releasability") or "us_only"
+                )
             if obj.caveat is None:
                 obj.caveat = "SBU"
             obj.created_by = obj.updated_by = self.actor.username
@@ -89,7 +99,7 @@ class Services(Validation, Transitions, MeetingContent):
                 record_type=rt.key,
                 record_id=obj.id,
                 reference=obj.reference,
-                changes=changes,
+                changes=self._audit_accounts(session, rt, changes),
             )
             return Change(rt.key, "create", (obj.id,), obj.reference, obj.version, tuple(changes))
 
@@ -133,10 +143,95 @@ class Services(Validation, Transitions, MeetingContent):
                 record_type=rt.key,
                 record_id=obj.id,
                 reference=obj.reference,
-                changes=changes,
+                changes=self._audit_accounts(session, rt, changes),
             )
             session.flush()
             return Change(rt.key, "update", (obj.id,), obj.reference, obj.version, tuple(changes))
+
+        return self._run(work)
+
+    # --- owners ----------------------------------------------------------------------------
+
+    def reassign(
+        self,
+        items: Iterable[tuple[int, int]],
+        owner: int | str | None,
+        *,
+        type_key: str = "action_item",
+    ) -> Change:
+        """Give every (id, expected version) of ``items`` the owner account ``owner`` (an id,
+        a user name or display name; None: no account), all or nothing.
+
+        The same rules as an edit of the owner field: the ``update`` permission, an account
+        that exists and is active, a stale version refused; one audit event per record whose
+        owner changes (old -> new by user name). Records that already have this owner are
+        left as they are."""
+        rt = record_type(type_key)
+        accounts = rt.account_fields()
+        if not accounts:
+            raise ValidationError(
+                "",
+                f"A {vocabulary.word('record_type', rt.key).lower()} has no owner.",
+                f"{vocabulary.word('record_type', rt.key, 'zh')}没有负责人。",
+            )
+        f = accounts[0]
+        require(self.actor, "update", rt.key)
+        items = list(dict.fromkeys((int(i), int(v)) for i, v in items))
+        if len(items) > MAX_REASSIGN:
+            raise ValidationError(
+                f.name,
+                f"Reassign at most {MAX_REASSIGN:,} records at once ({len(items):,} chosen).",
+                f"一次最多可重新指派 {MAX_REASSIGN:,} 条记录（已选 {len(items):,} 条）。",
+            )
+
+        def work(session: Session) -> Change:
+            new_id = self._resolve_account(session, f, owner)
+            ids: list[int] = []
+            events: list[dict[str, Any]] = []
+            last: Any = None
+            for record_id, version in items:
+                obj = self._load(session, rt, record_id)
+                if obj.version != version:
+                    raise StaleEditError(obj.reference, obj.updated_by, obj.updated_at)
+                old_id = getattr(obj, f.name)
+                if old_id == new_id:
+                    continue
+                self._bump(session, rt, obj, version)
+                setattr(obj, f.name, new_id)
+                ids.append(obj.id)
+                last = obj
+                events.append(
+                    {
+                        "actor": self.actor.username,
+                        "action": "update",
+                        "record_type": rt.key,
+                        "record_id": obj.id,
+                        "reference": obj.reference,
+                        "changes": {f.name: [old_id, new_id]},
+                    }
+                )
+            if not events:
+                return Change(rt.key, "none", tuple(i for i, _v in items))
+            by_id = usernames(session, [new_id, *(e["changes"][f.name][0] for e in events)])
+            for e in events:
+                e["changes"] = {
+                    f.name: [
+                        by_id.get(i, f"#{i}") if i is not None else None
+                        for i in e["changes"][f.name]
+                    ]
+                }
+            session.flush()
+            # every event at the end, at once: the chain lock is not held while items load
+            trail.append_many(session, events)
+            one = len(ids) == 1
+            return Change(
+                rt.key,
+                "update",
+                tuple(ids),
+                last.reference if one else "",
+                last.version if one else 0,
+                (f.name,),
+            )
 
         return self._run(work)
 

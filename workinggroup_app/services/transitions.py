@@ -16,6 +16,7 @@ from workinggroup_app.domain.errors import (
     StaleEditError,
     TransitionError,
     ValidationError,
+    ValidationErrors,
 )
 from workinggroup_app.domain.fields import (
     RecordType,
@@ -24,6 +25,7 @@ from workinggroup_app.domain.fields import (
 from workinggroup_app.domain.models import StatusChange
 from workinggroup_app.domain.permissions import require
 from workinggroup_app.services.core import Change, ServiceBase
+from workinggroup_app.services.validation import needed_in_status
 
 RESPONSE_DAYS = 30  # default time the counterpart has to answer a referral
 
@@ -161,6 +163,14 @@ class Transitions(ServiceBase):
                     "请注明本线索所重复的线索。",
                 )
             changes["duplicate_of_id"] = [obj.duplicate_of_id, dup_id]
+        lacking = needed_in_status(
+            rt,
+            target,
+            {n: getattr(obj, n, None) for n in wf.needed(target)}
+            | {k: v[1] for k, v in changes.items()},
+        )
+        if lacking:
+            raise ValidationErrors(lacking)
         today = self.today()
         for name, value in self._side_effects(rt.key, obj, target, today).items():
             changes[name] = [getattr(obj, name), value]

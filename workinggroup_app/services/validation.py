@@ -18,6 +18,7 @@ from workinggroup_app.domain.errors import (
     ValidationErrors,
 )
 from workinggroup_app.domain.fields import (
+    ACCOUNT,
     BOOL,
     CHOICE,
     DATE,
@@ -32,9 +33,10 @@ from workinggroup_app.domain.fields import (
     record_type,
 )
 from workinggroup_app.services.core import ServiceBase
+from workinggroup_app.services.users import OwnerMatcher, account_label, usernames
 
 # Fields a create may set although users cannot edit them (imports and exchanges).
-_CREATE_ONLY = ("reference", "uuid", "status")
+_CREATE_ONLY = ("reference", "uuid", "status", "outcome", "duplicate_of_id")
 
 
 @dataclass
@@ -53,6 +55,27 @@ def _too_long(f: FieldDef, n: int) -> ValidationError:
         f"too long ({n:,} characters; at most {f.max_length:,}).",
         f"内容过长（{n:,} 个字符；最多 {f.max_length:,} 个）。",
     )
+
+
+def needed_in_status(
+    rt: RecordType, status: str, values: Mapping[str, Any], bad: set[str] = frozenset()
+) -> list[ValidationError]:
+    """What a record in ``status`` lacks of the fields its workflow says that status needs
+    (a referral that has been sent names its sending and receiving agencies)."""
+    wf = rt.workflow
+    if wf is None:
+        return []
+    word_en = vocabulary.word(wf.vocabulary, status)
+    word_zh = vocabulary.word(wf.vocabulary, status, "zh")
+    return [
+        _err(
+            rt.field(name),
+            f"required for a record that is {word_en}.",
+            f"状态为{word_zh}的记录必须填写此项。",
+        )
+        for name in wf.needed(status)
+        if name not in bad and values.get(name) in (None, "")
+    ]
 
 
 class Validation(ServiceBase):
@@ -91,6 +114,8 @@ class Validation(ServiceBase):
             return key
         if kind == LINK or (kind == READONLY and f.target):
             return self._resolve_link(session, f, raw)
+        if kind == ACCOUNT:
+            return self._resolve_account(session, f, raw)
         if kind == LINKS:
             items = raw if isinstance(raw, (list, tuple, set)) else [raw]
             ids = [self._resolve_link(session, f, item) for item in items if item not in (None, "")]
@@ -106,8 +131,12 @@ class Validation(ServiceBase):
         if (isinstance(raw, int) and not isinstance(raw, bool)) or (
             isinstance(raw, str) and digits.isascii() and digits.isdigit()
         ):
-            # ids are 32-bit: a larger number names nothing (and would overflow the driver)
-            found = session.get(model, int(raw)) if 0 < int(raw) < 2**31 else None
+            # ids are 32-bit: a larger number names nothing (and would overflow the driver);
+            # a record the session holds already (an import's links) is found without a query
+            number = int(raw)
+            if 0 < number < 2**31 and (model, (number,), None) in session.identity_map:
+                return number
+            found = session.get(model, number) if 0 < number < 2**31 else None
             if found is not None:
                 return found.id
             label = str(raw)[:40]
@@ -125,6 +154,74 @@ class Validation(ServiceBase):
             f"不存在{vocabulary.word('record_type', target.key, 'zh')}“{label[:40]}”。",
         )
 
+    def _resolve_account(
+        self, session: Session, f: FieldDef, raw: Any, current: int | None = None
+    ) -> int | None:
+        """The id of the account ``raw`` names: an id, a user name or a display name. It must
+        exist and be active when it is set; ``current`` (the stored owner) is kept as it is
+        even if its account was disabled since."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        digits = str(raw).strip()
+        user: models.User | None = None
+        if (isinstance(raw, int) and not isinstance(raw, bool)) or (
+            isinstance(raw, str) and digits.isascii() and digits.isdigit()
+        ):
+            number = int(raw)
+            if current is not None and number == current:
+                return current
+            user = session.get(models.User, number) if 0 < number < 2**31 else None
+            label = digits[:40]
+            if user is None:
+                raise _err(
+                    f,
+                    f"no account with id {label} exists; choose an account from the list.",
+                    f"不存在编号为 {label} 的账户；请从列表中选择账户。",
+                )
+        else:
+            label = validators.clean_text(raw, multiline=False)[:40]
+            found = OwnerMatcher(session).candidates(raw)
+            if len(found) > 1:
+                names = ", ".join(u.username for u in found[:5])
+                raise _err(
+                    f,
+                    f"'{label}' is the name of several accounts ({names}); give the user name.",
+                    f"“{label}”是多个账户的名称（{names}）；请填写用户名。",
+                )
+            if not found:  # a disabled account's name says so; otherwise nobody has it
+                found = OwnerMatcher(session, active_only=False).candidates(raw)[:1]
+            if not found:
+                raise _err(
+                    f,
+                    f"no active account is named '{label}'; give a user name or display name.",
+                    f"没有名为“{label}”的启用账户；请填写用户名或显示名称。",
+                )
+            user = found[0]
+            if current is not None and user.id == current:
+                return current
+        if not user.active:
+            name = account_label(user)[:40]
+            raise _err(
+                f,
+                f"the account of {name} is disabled; choose an active account.",
+                f"{name} 的账户已停用；请选择启用的账户。",
+            )
+        return user.id
+
+    def _audit_accounts(
+        self, session: Session, rt: RecordType, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``changes`` with account ids replaced by user names (the trail names people)."""
+        names = [f.name for f in rt.account_fields() if f.name in changes]
+        if not names:
+            return changes
+        ids = [i for n in names for i in changes[n] if isinstance(i, int)]
+        by_id = usernames(session, ids)
+        out = dict(changes)
+        for n in names:
+            out[n] = [by_id.get(i, f"#{i}") if isinstance(i, int) else i for i in changes[n]]
+        return out
+
     def _validate(
         self,
         session: Session,
@@ -133,6 +230,7 @@ class Validation(ServiceBase):
         existing: models.RecordMixin | None,
         *,
         unique: bool = True,
+        filled_later: frozenset[str] = frozenset(),
     ) -> _Clean:
         errors: list[ValidationError] = []
         clean = _Clean()
@@ -158,7 +256,11 @@ class Validation(ServiceBase):
                     )
                 continue  # authorship and other read-only values are silently kept
             try:
-                value = self._clean_value(session, rt, f, raw)
+                if f.kind == ACCOUNT:
+                    current = getattr(existing, name, None) if existing is not None else None
+                    value = self._resolve_account(session, f, raw, current)
+                else:
+                    value = self._clean_value(session, rt, f, raw)
             except ValidationError as e:
                 errors.append(e)
                 continue
@@ -197,6 +299,10 @@ class Validation(ServiceBase):
             wf = rt.workflow
             if wf is None or clean.scalars["status"] not in wf.states:
                 errors.append(_err(rt.field("status"), "unknown status.", "未知状态。"))
+            else:
+                errors.extend(
+                    needed_in_status(rt, clean.scalars["status"], merged, bad | filled_later)
+                )
         errors.extend(self._date_order(rt, merged, bad))
         if unique and (existing is None or "reference" in clean.scalars or "uuid" in clean.scalars):
             errors.extend(self._unique(session, rt, clean.scalars, existing))
@@ -211,19 +317,25 @@ class Validation(ServiceBase):
         *,
         session: Session | None = None,
         unique: bool = True,
+        filled_later: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
         """Check the values of a new record exactly as ``create`` would, writing nothing.
 
         Returns the cleaned values (LINKS fields as lists of ids) or raises
         ValidationErrors. For importers, which validate many rows in one ``session`` and
-        check uniqueness in bulk themselves (``unique=False``).
+        check uniqueness in bulk themselves (``unique=False``), and fill ``filled_later``
+        (links to records the same import writes) once those exist.
         """
         rt = record_type(type_key)
         if session is not None:
-            clean = self._validate(session, rt, values, None, unique=unique)
+            clean = self._validate(
+                session, rt, values, None, unique=unique, filled_later=filled_later
+            )
         else:
             with self.db.session() as s:
-                clean = self._validate(s, rt, values, None, unique=unique)
+                clean = self._validate(
+                    s, rt, values, None, unique=unique, filled_later=filled_later
+                )
         return {**clean.scalars, **clean.links}
 
     @staticmethod

@@ -521,7 +521,14 @@ def test_export_then_import_into_a_new_database_gives_equal_records(
         caveat="LES",
         line_of_effort="customs",
     )
-    rid = world.make("referral", title_en="@SUM(1)", direction="PRC_TO_US", referral_type="seizure")
+    rid = world.make(
+        "referral",
+        title_en="@SUM(1)",
+        direction="PRC_TO_US",
+        referral_type="seizure",
+        sending_agency_id="MPS",
+        receiving_agency_id="DEA",
+    )
     world.move("referral", rid, "received", "acknowledged")
     path = tmp_path / f"out.{fmt}"
     exporter = export_csv if fmt == "csv" else export_xlsx

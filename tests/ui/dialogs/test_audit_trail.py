@@ -12,6 +12,7 @@ from sqlalchemy import text
 from tests.ui.conftest import make_ctx
 from workinggroup_app.audit import reading as aq
 from workinggroup_app.domain.errors import PermissionDenied
+from workinggroup_app.domain import models
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
 from workinggroup_ui.dialogs.audit_trail import (
@@ -23,6 +24,21 @@ from workinggroup_ui.dialogs.audit_trail import (
 )
 
 
+def agencies(db) -> dict[str, int]:
+    """The two agencies a sent referral names, already in the database (as the shipped
+    reference data puts them there, with no event of the people in these tests)."""
+    with db.sessions.begin() as s:
+        ids = {}
+        for field, abbr, side in (("sending_agency_id", "DEA", "US"), ("receiving_agency_id",
+                                  "MPS NCB", "PRC")):  # fmt: skip
+            agency = models.Agency(reference=f"AGY-2026-{len(ids) + 1:04d}", title_en=abbr,
+                                   abbreviation=abbr, side=side)  # fmt: skip
+            s.add(agency)
+            s.flush()
+            ids[field] = agency.id
+    return ids
+
+
 @pytest.fixture
 def trail(db):
     """A referral by a liaison officer, a case by a coordinator, a status change each."""
@@ -31,7 +47,7 @@ def trail(db):
     ref = liu.create(
         "referral",
         {"title_en": "Online sale of NPP", "title_zh": "网上销售NPP", "direction": "US_TO_PRC",
-         "referral_type": "lead"},
+         "referral_type": "lead", **agencies(db)},
     )  # fmt: skip
     liu.transition("referral", ref.ids[0], "sent", expected_version=1)
     case = chen.create("case", {"title_en": "Precursor network", "title_zh": "前体网络"})

@@ -251,3 +251,46 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
     assert (tmp_path / "out.zip").exists() and "Wrote 1 records" in dialog.send_result.text()
+
+
+def test_a_whole_workbook_is_listed_checked_and_imported(ctx, qtbot, tmp_path):
+    from tests.exchange.sheets.test_workbook import SHEETS, workbook
+
+    bad = {k: [list(r) for r in v] for k, v in SHEETS.items()}
+    bad["Referrals"][1][5] = "XYZ"  # an agency nobody has
+    path = workbook(tmp_path / "office.xlsx", bad)
+    dialog = ImportDialog(ctx, type_key="all")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.is_workbook()
+    qtbot.keyClicks(dialog.path_edit, str(path))
+    qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)
+    ctx.ops.wait()
+    table = dialog.mapping_table
+    listed = [(table.item(r, 0).text(), table.item(r, 3).text()) for r in range(table.rowCount())]
+    assert listed[0] == ("Agencies", "Agencies") and ("案件", "Cases") in listed
+    assert listed[-1] == ("Action items", "Action items")  # in the order they import
+
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    ctx.ops.wait()
+    problems = dialog.problems_table
+    assert problems.rowCount() == 1
+    assert problems.item(0, 0).text() == "Referrals: 2" and "XYZ" in problems.item(0, 2).text()
+    assert referrals(ctx.db) == 0
+
+    path = workbook(tmp_path / "office.xlsx", SHEETS)
+    changes = []
+    ctx.ops.changed.connect(changes.append)
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        ctx.ops.wait()
+    assert referrals(ctx.db) == 1
+    assert "Imported 12 record(s)" in dialog.summary.text()
+    assert {c.record_type for c in changes} == {
+        "agency",
+        "contact",
+        "case",
+        "referral",
+        "meeting",
+        "action_item",
+    }

@@ -619,3 +619,28 @@ def test_a_bug_during_save_reaches_the_error_handler_and_does_not_hang(
     assert view.maybe_close() is False  # returns instead of waiting for ever
     assert [str(e) for e in reported] == ["disk on fire"]
     assert view.save_button.isEnabled() and view.has_unsaved_changes()
+
+
+def test_a_new_record_starts_with_the_office_default_marking(qtbot, rctx, world, open_view):
+    from workinggroup_app.domain.permissions import SYSTEM
+    from workinggroup_app.services import office
+
+    office.save_profile(rctx.db, SYSTEM, office.OfficeProfile("US", "INL", "releasable"))
+    view = open_view("case")
+    editor = view.form.editors["releasability"]
+    assert editor.value() == "releasable"
+    assert not view.has_unsaved_changes(), "a default is not an edit"
+    fill_required(qtbot, view, world, title="Office default case")
+    # releasable: the counterpart reads the Chinese title
+    view.form.editors["title_zh"].edit.setText("办公室默认案件")
+    with qtbot.waitSignal(view.saved, timeout=10000) as saved:
+        click(qtbot, view.save_button)
+    wait_ops(rctx)
+    with rctx.db.session() as s:
+        from workinggroup_app.domain import models
+
+        case = s.get(models.Case, saved.args[0].ids[0])
+        assert case.releasability == "releasable"
+
+    office.save_profile(rctx.db, SYSTEM, office.OfficeProfile("US", "INL", "us_only"))
+    assert open_view("referral").form.editors["releasability"].value() == "us_only"

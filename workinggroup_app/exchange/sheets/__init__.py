@@ -3,7 +3,8 @@
 An import reads a sheet (``read``), matches its headers to fields (``mapping``), turns each
 row's cells into values (``cells``), checks every row and reports its ``problems``
 (``importer``, remembering what it checked in ``memo``), then writes all rows or none
-(``bulk``). ``template`` writes the blank sheet to fill in; ``export`` writes a list's
+(``bulk``); ``workbook`` does it for every sheet of a workbook at once, a meeting's
+attendees, agenda and decisions (``parts``) included. ``template`` writes the blank sheet to fill in; ``export`` writes a list's
 rows as CSV or XLSX. Callers import the import's names from here.
 """
 
@@ -35,6 +36,7 @@ from workinggroup_app.exchange.sheets.read import (
     Sheet,
     read_csv,
     read_sheet,
+    read_workbook,
     read_xlsx,
 )
 from workinggroup_app.exchange.sheets.template import (
@@ -67,6 +69,7 @@ __all__ = [
     "parse_rows",
     "read_csv",
     "read_sheet",
+    "read_workbook",
     "read_xlsx",
     "row_cells",
     "run_import",

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
-from workinggroup_app.domain import models
+from workinggroup_app.domain import models, vocabulary
 from workinggroup_app.domain.fields import LINKS, LONGTEXT, TEXT, RecordType
 from workinggroup_app.domain.models import ReferenceCounter, utcnow
 from workinggroup_app.exchange.sheets.cells import REFERENCE_PATTERN
@@ -203,7 +203,8 @@ def insert_rows(
                     "record_id": rid,
                     "from_status": None,
                     "to_status": rec["status"],
-                    "comment": f"imported from {source}",
+                    "comment": f"imported as {vocabulary.word(wf.vocabulary, rec['status'])} "
+                    f"from {source}",
                     "note_releasable": False,
                     "changed_by": user,
                     "changed_at": now,

@@ -20,9 +20,12 @@ The working group's records start life in spreadsheets. An import goes in three 
    duplicate checks are always made again, inside the transaction.
 
 Values may be stored keys (``US_TO_PRC``) or the words for them in either language
-(``US to PRC``, ``美方至中方``); agencies are named by abbreviation, reference or name;
-other linked records by reference. Dates are ``YYYY-MM-DD`` (``2026/3/5`` and
-``2026年3月5日`` are read too); a spreadsheet's own date cells are taken as they are.
+(``US to PRC``, ``美方至中方``); agencies are named by abbreviation, reference or name,
+contacts also by e-mail or name, substances by CAS number or name, other linked records
+by reference; an owner by user name or full name. Dates are ``YYYY-MM-DD``; ``2026/3/5``,
+``2026年3月5日``, full-width digits, Excel serial numbers and a day/month that reads only one
+way are read too, and one that reads two ways (``03/04/2026``) is refused naming both; a
+spreadsheet's own date cells are taken as the dates they show.
 A CSV cell written by our exports with a protective apostrophe (``'=...``) is read back
 without it.
 """
@@ -36,14 +39,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.errors import ValidationError, ValidationErrors
+from workinggroup_app.domain.fields import LINKS
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.exchange.sheets.bulk import Progress, insert_rows
 from workinggroup_app.exchange.sheets.cells import (
+    LATER,
     LinkResolver,
     VocabularyLookup,
     cell_text,
@@ -65,6 +70,8 @@ from workinggroup_app.exchange.sheets.read import Sheet, read_sheet
 from workinggroup_app.services.records import Services
 from workinggroup_app.storage.database import Database
 
+LATER_KEY = "_linked_later"  # in a row's clean values: links to rows of the same sheet
+
 
 @dataclass
 class _Checked:
@@ -72,6 +79,7 @@ class _Checked:
     problems: list[Problem]
     considered: int
     excluded: list[int]
+    unchanged: list[int]  # rows naming by UUID a record that already holds just that
 
 
 class Importer:
@@ -122,7 +130,7 @@ class Importer:
             if name not in allowed:
                 problems.append(
                     Problem(
-                        1,
+                        self.sheet.header_row,
                         letter,
                         header,
                         name,
@@ -136,7 +144,7 @@ class Importer:
                 label_zh = field_label(self.rt.key, name, "zh")
                 problems.append(
                     Problem(
-                        1,
+                        self.sheet.header_row,
                         letter,
                         header,
                         name,
@@ -150,7 +158,7 @@ class Importer:
             if f.required and f.name not in seen:
                 problems.append(
                     Problem(
-                        1,
+                        self.sheet.header_row,
                         "",
                         "",
                         f.name,
@@ -205,6 +213,7 @@ class Importer:
         cols = [c for c in self.columns() if c.field is None or c.field.name in self._allowed]
         by_field = {c.field.name if c.field else RELEASABLE_COLUMN: c for c in cols}
         resolver, vocab = LinkResolver(session), VocabularyLookup()
+        resolver.later = self._references_in_sheet(by_field)
         memo = self._memo(resolver)
         kinds: dict[tuple[type, ...], tuple[type, ...]] = {}  # one tuple per distinct kind
         excluded_set = set(exclude)
@@ -236,12 +245,72 @@ class Importer:
                 problems.extend(row_problems)
             elif clean is not None:
                 clean_rows.append((row_no, clean))
+        unchanged = self._already_here(session, clean_rows)
+        clean_rows = [(n, v) for n, v in clean_rows if n not in unchanged]
         problems.extend(self._dup_in_db(session, clean_rows, by_field))
         if progress is not None:
             progress(total, total)
         bad = {p.row for p in problems}
         clean_rows = [(n, v) for n, v in clean_rows if n not in bad]
-        return _Checked(clean_rows, problems, considered, excluded)
+        return _Checked(clean_rows, problems, considered, excluded, sorted(unchanged))
+
+    def _references_in_sheet(self, by_field: Mapping[str, SheetColumn]) -> dict[str, frozenset]:
+        """The references this sheet gives its own rows, when one of its columns may name
+        another row of the same sheet (a referral that repeats another)."""
+        col = by_field.get("reference")
+        links = [
+            c for c in by_field.values() if c.field is not None and c.field.target == self.rt.key
+        ]
+        if col is None or not links:
+            return {}
+        refs = {
+            cell_text(raw[col.index]).strip().upper()
+            for raw in self.sheet.rows
+            if col.index < len(raw) and raw[col.index] not in (None, "")
+        }
+        return {self.rt.key: frozenset(refs)}
+
+    def _link_later(self, session: Session, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """Fill the links to records of the same sheet, now that they are written."""
+        pending = [v for _n, v in rows if v.get(LATER_KEY)]
+        if not pending:
+            return
+        model = self.rt.model
+        wanted = {ref for v in pending for ref in v[LATER_KEY].values()}
+        ids = dict(
+            session.execute(
+                select(model.reference, model.id).where(model.reference.in_(list(wanted)))
+            ).all()
+        )
+        for v in pending:
+            changes = {name: ids.get(ref) for name, ref in v[LATER_KEY].items()}
+            session.execute(
+                update(model).where(model.reference == v["reference"]).values(**changes)
+            )
+
+    def _already_here(self, session: Session, rows: list[tuple[int, dict[str, Any]]]) -> set[int]:
+        """Rows that name an existing record by its UUID and hold nothing it does not: the
+        same agency or substance both databases have from the shipped reference data, or a
+        sheet imported twice. They are left out, not reported as duplicates."""
+        wanted = {v["uuid"]: (n, v) for n, v in rows if v.get("uuid")}
+        if not wanted:
+            return set()
+        model = self.rt.model
+        same: set[int] = set()
+        keys = list(wanted)
+        for start in range(0, len(keys), 500):
+            found = session.execute(
+                select(model).where(model.uuid.in_(keys[start : start + 500]))
+            ).scalars()
+            for record in found:
+                row_no, values = wanted[record.uuid]
+                if all(
+                    _same(getattr(record, name, None), value)
+                    for name, value in values.items()
+                    if self.rt.has(name) and self.rt.field(name).kind != LINKS
+                ):
+                    same.add(row_no)
+        return same
 
     def _memo(self, resolver: LinkResolver) -> Memo:
         """The sheet's memo for this record type and mapping, emptied unless every link
@@ -279,9 +348,24 @@ class Importer:
         row_problems: list[Problem] = []
         values = self._row_values(row_no, raw, cols, resolver, vocab, row_problems)
         clean = None
+        later: dict[str, str] = {}  # links to records this sheet creates: field -> reference
+        if values is not None:
+            for name, value in list(values.items()):
+                if value == LATER:
+                    col = by_field[name]
+                    later[name] = cell_text(raw[col.index]).strip().upper()
+                    del values[name]
         if values is not None:
             try:
-                clean = self.services.validate(self.rt.key, values, session=session, unique=False)
+                clean = self.services.validate(
+                    self.rt.key,
+                    values,
+                    session=session,
+                    unique=False,
+                    filled_later=frozenset(later),
+                )
+                if later:
+                    clean[LATER_KEY] = later
             except ValidationErrors as errs:
                 for e in errs.errors:
                     if e.field in missing_required:
@@ -315,7 +399,7 @@ class Importer:
         out: list[Problem],
     ) -> None:
         for name in ("reference", "uuid", "counterpart_ref"):
-            if name == "counterpart_ref" and self.rt.key != "referral":
+            if name == "counterpart_ref" and (self.rt.key != "referral" or _a_repeat(clean)):
                 continue
             value = clean.get(name)
             if not value:
@@ -348,15 +432,11 @@ class Importer:
             if name == "counterpart_ref" and self.rt.key != "referral":
                 continue
             loose = name == "counterpart_ref"  # the counterpart's numbers, any case
-            wanted = {
-                (str(v[name]).casefold() if loose else str(v[name])): n
-                for n, v in rows
-                if v.get(name)
-            }
+            named = [(n, v) for n, v in rows if v.get(name) and not (loose and _a_repeat(v))]
+            wanted = {(str(v[name]).casefold() if loose else str(v[name])): n for n, v in named}
             shown = {
                 (str(v[name]).casefold() if loose else str(v[name])): str(v[name])
-                for _n, v in rows
-                if v.get(name)
+                for _n, v in named
             }
             if not wanted:
                 continue
@@ -402,42 +482,79 @@ class Importer:
         self, *, exclude: Iterable[int] = (), progress: Progress | None = None
     ) -> ImportReport:
         """Check again inside one write transaction; import every row or none."""
-        require(self.actor, "import", self.rt.key)
-        require(self.actor, "create", self.rt.key)
         session = self.db.sessions()
         try:
             with session.begin():
-                checked = self._check(session, exclude, _scaled(progress, 0, 2))
-                report = self._report(checked, dry_run=False)
-                if checked.problems:
-                    return report
-                refs = insert_rows(
-                    session,
-                    self.rt,
-                    checked.rows,
-                    user=self.actor.username,
-                    source=self.sheet.name,
-                    year=self.today().year,
-                    progress=_scaled(progress, 1, 2),
-                )
-                report.imported = len(refs)
-                report.references = refs
-            self.sheet._memo = None  # imported: nothing left to check again
+                # a sheet with a problem writes nothing: write_in inserts only clean sheets
+                report = self.write_in(session, exclude=exclude, progress=progress)
+            if not report.problems:
+                self.sheet._memo = None  # imported: nothing left to check again
         finally:
             session.close()
+        return report
+
+    def write_in(
+        self,
+        session: Session,
+        *,
+        exclude: Iterable[int] = (),
+        progress: Progress | None = None,
+        dry_run: bool = False,
+        rolled_back_on_problems: bool = False,
+    ) -> ImportReport:
+        """Check the sheet inside the caller's write transaction and, when no row has a
+        problem, insert its rows there; the caller commits or rolls back (a workbook
+        imports every sheet in one transaction; its dry run rolls back).
+
+        A caller that rolls back whenever any row has a problem
+        (``rolled_back_on_problems``) gets the good rows inserted even so, so the sheets
+        after this one find the records they name and report only their own problems."""
+        require(self.actor, "import", self.rt.key)
+        require(self.actor, "create", self.rt.key)
+        checked = self._check(session, exclude, _scaled(progress, 0, 2))
+        report = self._report(checked, dry_run=dry_run)
+        if checked.problems and not (rolled_back_on_problems and checked.rows):
+            return report
+        refs = insert_rows(
+            session,
+            self.rt,
+            checked.rows,
+            user=self.actor.username,
+            source=self.sheet.file_name,
+            year=self.today().year,
+            progress=_scaled(progress, 1, 2),
+        )
+        self._link_later(session, checked.rows)
+        if not dry_run and not checked.problems:
+            report.imported = len(refs)
+            report.references = refs
         return report
 
     def _report(self, checked: _Checked, *, dry_run: bool) -> ImportReport:
         problems = sorted(checked.problems, key=lambda p: (p.row, len(p.column), p.column))
         return ImportReport(
             type_key=self.rt.key,
-            file=self.sheet.name,
+            file=self.sheet.file_name,
             rows=checked.considered,
             valid=len(checked.rows),
             excluded=checked.excluded,
+            unchanged=checked.unchanged,
             problems=problems,
             dry_run=dry_run,
         )
+
+
+def _a_repeat(values: Mapping[str, Any]) -> bool:
+    """A referral recorded as a repeat of another: it shares the other's counterpart
+    reference on purpose."""
+    return bool(values.get("duplicate_of_id") or values.get(LATER_KEY, {}).get("duplicate_of_id"))
+
+
+def _same(stored: Any, given: Any) -> bool:
+    """A stored value and an imported one are the same (empty text and None alike)."""
+    if stored in (None, "") and given in (None, ""):
+        return True
+    return stored == given
 
 
 def _scaled(progress: Progress | None, part: int, parts: int) -> Progress | None:

@@ -11,10 +11,24 @@ from dataclasses import dataclass
 
 from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.errors import DomainError
-from workinggroup_app.domain.fields import LINK, LINKS, FieldDef, RecordType, record_type
+from workinggroup_app.domain.fields import ACCOUNT, LINK, LINKS, FieldDef, RecordType, record_type
 
-IMPORT_TYPES = ("referral", "action_item", "entity", "contact")
-CREATE_ONLY = ("reference", "uuid", "status")  # read-only fields an import may set
+# Every record type, in the order a workbook imports them: each sheet's rows may name
+# records of the sheets before it (a contact its agency, a referral its case, an action
+# item its meeting). A meeting's parts (``children.CHILDREN``) follow the meetings.
+IMPORT_TYPES = (
+    "agency",
+    "substance",
+    "entity",
+    "contact",
+    "case",
+    "referral",
+    "meeting",
+    "action_item",
+)
+# read-only fields an import may set: a record arrives as it stands in the office's files,
+# closed with its outcome, or a repeat of another referral
+CREATE_ONLY = ("reference", "uuid", "status", "outcome", "duplicate_of_id")
 RELEASABLE_COLUMN = "releasable"  # the yes/no column our CSV/XLSX exports write
 RELEASABLE_LABELS = vocabulary.pair("column", RELEASABLE_COLUMN)  # its header, en / zh
 
@@ -23,13 +37,15 @@ HEADER_STYLES = ("name", "en", "zh")
 
 
 def import_type(type_key: str) -> RecordType:
-    rt = record_type(type_key)
-    if rt.key not in IMPORT_TYPES:
+    """The record type a sheet imports into, or a clear error naming the ones there are."""
+    try:
+        return record_type(type_key)
+    except KeyError:
+        allowed = ", ".join(IMPORT_TYPES)
         raise DomainError(
-            f"{vocabulary.word('record_type_plural', rt.key)} cannot be imported from a spreadsheet.",
-            f"{vocabulary.word('record_type_plural', rt.key, 'zh')}不能从电子表格导入。",
-        )
-    return rt
+            f"'{str(type_key)[:40]}' is not a record type (one of {allowed}).",
+            f"“{str(type_key)[:40]}”不是记录类型（{allowed} 之一）。",
+        ) from None
 
 
 def importable_fields(type_key: str) -> list[FieldDef]:
@@ -50,7 +66,7 @@ def normalise_header(text: object) -> str:
 
 def header_keys(f: FieldDef) -> list[str]:
     keys = [f.name, f.label_en, f.label_zh]
-    if f.kind == LINK and f.name.endswith("_id"):
+    if f.kind in (LINK, ACCOUNT) and f.name.endswith("_id"):
         keys.append(f.name[:-3])
     return [normalise_header(k) for k in keys]
 

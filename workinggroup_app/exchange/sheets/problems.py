@@ -43,6 +43,7 @@ class ImportReport:
     rows: int = 0  # data rows considered (blank rows and excluded rows not counted)
     valid: int = 0
     excluded: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)  # rows already in the database as is
     problems: list[Problem] = field(default_factory=list)
     imported: int = 0
     dry_run: bool = True
@@ -56,6 +57,17 @@ class ImportReport:
         return sorted({p.row for p in self.problems if p.row > 1})
 
     def summary(self, lang: str = "en") -> str:
+        text = self._outcome(lang)
+        if self.unchanged:
+            n = len(self.unchanged)
+            text += (
+                f" {n:,} 行已在数据库中且内容相同，已跳过。"
+                if lang.startswith("zh")
+                else f" {n:,} row(s) already in the database as they are were left out."
+            )
+        return text
+
+    def _outcome(self, lang: str) -> str:
         what_en = vocabulary.word("record_type_plural", self.type_key).lower()
         what_zh = vocabulary.word("record_type_plural", self.type_key, "zh")
         bad = len(self.problem_rows())
