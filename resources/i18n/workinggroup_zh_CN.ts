@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AccountPicker</name>
+    <message>
+        <source>Type a name or user name…</source>
+        <translation>输入姓名或用户名…</translation>
+    </message>
+    <message>
+        <source>%1 — me</source>
+        <translation>%1 — 我</translation>
+    </message>
+    <message>
+        <source>%1 — disabled</source>
+        <translation>%1 — 已停用</translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>Add a user</source>
@@ -22,6 +37,65 @@
     <message>
         <source>First &amp;password:</source>
         <translation>初始密码(&amp;P):</translation>
+    </message>
+</context>
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>The administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>The administrator adds the other users and gives them their roles. You are signed in with this account when the set-up is done.</source>
+        <translation>由管理员添加其他用户并分配角色。设置完成后，您将以此账户登录。</translation>
+    </message>
+    <message numerus="yes">
+        <source>At least %n characters, not containing the user name.</source>
+        <translation>
+            <numerusform>至少 %n 个字符，且不得包含用户名。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Full na&amp;me:</source>
+        <translation>姓名(&amp;M):</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P):</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat password:</source>
+        <translation>再次输入密码(&amp;R):</translation>
+    </message>
+    <message>
+        <source>This is the demo database: invented records for trying the application. The account you create now exists only in the demo database; choose any user name and a password you will remember for the next demo start.</source>
+        <translation>这是演示数据库：其中是供试用本应用程序的虚构记录。您现在创建的账户只存在于演示数据库中；请任选一个用户名，并设置一个下次启动演示时仍记得的密码。</translation>
+    </message>
+    <message>
+        <source>Enter a user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A full name has at most %n characters.</source>
+        <translation>
+            <numerusform>姓名最多 %n 个字符。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Enter a password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Type the password again.</source>
+        <translation>请再次输入密码。</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -275,8 +349,8 @@
         <translation>忽略</translation>
     </message>
     <message>
-        <source>Open action items whose owner (person) is your username or display name, as typed or in lower, upper or capitalised case, or that you created.</source>
-        <translation>负责人为您的用户名或显示名称（按原样或小写、大写、首字母大写匹配），或由您创建的未完成行动事项。</translation>
+        <source>Open action items whose owner is your account (a name typed as the counterpart owner does not count).</source>
+        <translation>负责人为您的账户的未完成行动事项（作为对方负责人输入的姓名不计在内）。</translation>
     </message>
     <message>
         <source>The list shows a wider set of records: more than %1 cannot be named one by one.</source>
@@ -703,6 +777,14 @@
         <translation>机构（输入以搜索）</translation>
     </message>
     <message>
+        <source>Any owner</source>
+        <translation>任何负责人</translation>
+    </message>
+    <message>
+        <source>Owner (type to search; owner:me or owner:NAME in the search box too)</source>
+        <translation>负责人（输入以查找；也可在搜索框中输入 owner:me 或 owner:姓名）</translation>
+    </message>
+    <message>
         <source>Any marking</source>
         <translation>任何标记</translation>
     </message>
@@ -735,49 +817,55 @@
         <translation>任何机构</translation>
     </message>
     <message>
+        <source>no account is named “%1”</source>
+        <translation>没有名为“%1”的账户</translation>
+    </message>
+    <message>
         <source>type at least 3 letters to search</source>
         <translation>至少输入 3 个字母以搜索</translation>
     </message>
 </context>
 <context>
-    <name>FirstRunDialog</name>
+    <name>FinishPage</name>
     <message>
-        <source>Create the administrator</source>
-        <translation>创建管理员</translation>
+        <source>Ready to set up</source>
+        <translation>准备设置</translation>
     </message>
     <message>
-        <source>This database has no user accounts yet. Create the administrator&apos;s account: the administrator adds the other users and gives them their roles.</source>
-        <translation>此数据库尚无用户账户。请创建管理员账户：由管理员添加其他用户并分配角色。</translation>
-    </message>
-    <message numerus="yes">
-        <source>At least %n characters, not containing the user name.</source>
-        <translation>
-            <numerusform>至少 %n 个字符，且不得包含用户名。</numerusform>
-        </translation>
+        <source>Finish writes all of this at once: if anything is refused, nothing is written and you can go back and change it.</source>
+        <translation>点击“完成”将一次性写入以上全部内容：如有任何一项被拒绝，则不写入任何内容，您可以返回修改。</translation>
     </message>
     <message>
-        <source>&amp;User name:</source>
-        <translation>用户名(&amp;U):</translation>
+        <source>Database:</source>
+        <translation>数据库：</translation>
     </message>
     <message>
-        <source>&amp;Full name:</source>
-        <translation>姓名(&amp;F):</translation>
+        <source>Administrator:</source>
+        <translation>管理员：</translation>
     </message>
     <message>
-        <source>&amp;Password:</source>
-        <translation>密码(&amp;P):</translation>
+        <source>Office:</source>
+        <translation>办公室：</translation>
     </message>
     <message>
-        <source>&amp;Repeat password:</source>
-        <translation>再次输入密码(&amp;R):</translation>
+        <source>Reference data:</source>
+        <translation>参考数据：</translation>
     </message>
     <message>
-        <source>Create and sign in</source>
-        <translation>创建并登录</translation>
+        <source>The shipped agencies and substances will be loaded.</source>
+        <translation>将载入随附的机构与物质。</translation>
     </message>
     <message>
-        <source>The two passwords are not the same.</source>
-        <translation>两次输入的密码不一致。</translation>
+        <source>Not loaded: agencies and substances are added by hand or imported.</source>
+        <translation>不载入：机构与物质需手动添加或导入。</translation>
+    </message>
+    <message>
+        <source>Setting up the database…</source>
+        <translation>正在设置数据库…</translation>
+    </message>
+    <message>
+        <source>The set-up failed; nothing was written. The details are in the error window and the log.</source>
+        <translation>设置失败；未写入任何内容。详细信息见错误窗口和日志。</translation>
     </message>
 </context>
 <context>
@@ -823,6 +911,10 @@
     <message>
         <source>Import from a spreadsheet</source>
         <translation>从电子表格导入</translation>
+    </message>
+    <message>
+        <source>Every sheet of a workbook (.xlsx)</source>
+        <translation>工作簿的全部工作表（.xlsx）</translation>
     </message>
     <message>
         <source>A .csv or .xlsx file</source>
@@ -937,6 +1029,26 @@
         <translation>请选择要导入的文件。</translation>
     </message>
     <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>(not imported: help or lists)</source>
+        <translation>（不导入：说明或取值表）</translation>
+    </message>
+    <message>
+        <source>(not a record type)</source>
+        <translation>（不是记录类型）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} sheets to import, {2} rows.</source>
+        <translation>{0}：{1} 个工作表待导入，共 {2} 行。</translation>
+    </message>
+    <message>
         <source>{0}: {1} columns, {2} rows.</source>
         <translation>{0}：{1} 列，{2} 行。</translation>
     </message>
@@ -998,6 +1110,14 @@
         <translation>更改状态…</translation>
     </message>
     <message>
+        <source>Reassign…</source>
+        <translation>重新指派…</translation>
+    </message>
+    <message>
+        <source>Give the selected rows another owner (%1)</source>
+        <translation>为所选行指定其他负责人（%1）</translation>
+    </message>
+    <message>
         <source>New</source>
         <translation>新建</translation>
     </message>
@@ -1030,6 +1150,10 @@
         <translation>仪表板筛选</translation>
     </message>
     <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
         <source>Select at most %1 rows</source>
         <translation>最多选择 %1 行</translation>
     </message>
@@ -1052,6 +1176,77 @@
     <message>
         <source>No row was changed.</source>
         <translation>没有任何行被更改。</translation>
+    </message>
+    <message>
+        <source>Reassign</source>
+        <translation>重新指派</translation>
+    </message>
+</context>
+<context>
+    <name>LocationPage</name>
+    <message>
+        <source>Where the data lives</source>
+        <translation>数据存放位置</translation>
+    </message>
+    <message>
+        <source>One person on one computer: a database file in your data folder. A team: a shared PostgreSQL server that everyone&apos;s application connects to.</source>
+        <translation>一人一机：使用您数据文件夹中的数据库文件。团队：使用共享的 PostgreSQL 服务器，每个人的应用程序都连接到它。</translation>
+    </message>
+    <message>
+        <source>A database file on &amp;this computer</source>
+        <translation>本机上的数据库文件(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>数据库文件</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>选择(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>The usual place, in your data folder (the file is created if it is not there):</source>
+        <translation>通常的位置，在您的数据文件夹中（文件不存在时将自动创建）：</translation>
+    </message>
+    <message>
+        <source>A shared PostgreSQL &amp;server</source>
+        <translation>共享的 PostgreSQL 服务器(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Test &amp;connection</source>
+        <translation>测试连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Ask your administrator for the address. It is kept in this computer&apos;s settings for the next start, password included; leave the password out of the address to use a ~/.pgpass file instead.</source>
+        <translation>请向管理员索取地址。地址（包括其中的密码）会保存在本机设置中，供下次启动使用；如不想保存密码，可在地址中省略密码，改用 ~/.pgpass 文件。</translation>
+    </message>
+    <message>
+        <source>Choose the database file.</source>
+        <translation>请选择数据库文件。</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s address.</source>
+        <translation>请输入服务器地址。</translation>
+    </message>
+    <message>
+        <source>A server&apos;s address goes in the box below, under the server.</source>
+        <translation>服务器地址请填写在下方服务器一栏中。</translation>
+    </message>
+    <message>
+        <source>A server&apos;s address starts with postgresql://, for example postgresql://user@server:5432/workinggroup.</source>
+        <translation>服务器地址以 postgresql:// 开头，例如 postgresql://user@server:5432/workinggroup。</translation>
+    </message>
+    <message>
+        <source>Database files (*.sqlite3 *.db);;All files (*)</source>
+        <translation>数据库文件 (*.sqlite3 *.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Trying the connection…</source>
+        <translation>正在尝试连接…</translation>
     </message>
 </context>
 <context>
@@ -1092,12 +1287,12 @@
         <translation>无法打开数据库</translation>
     </message>
     <message>
-        <source>Signing in…</source>
-        <translation>正在登录…</translation>
+        <source>To open another database, start the application with --database-url followed by a file or a server address.</source>
+        <translation>如需打开其他数据库，请在启动应用程序时使用 --database-url，后接文件路径或服务器地址。</translation>
     </message>
     <message>
-        <source>This is the demo database: invented records for trying the application. The account you create now exists only in the demo database; choose any user name and a password you will remember for the next demo start.</source>
-        <translation>这是演示数据库：其中是供试用本应用程序的虚构记录。您现在创建的账户只存在于演示数据库中；请任选一个用户名，并设置一个下次启动演示时仍记得的密码。</translation>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
     </message>
     <message>
         <source>Loading the demo data…</source>
@@ -1296,6 +1491,37 @@
     </message>
 </context>
 <context>
+    <name>OfficePage</name>
+    <message>
+        <source>The office</source>
+        <translation>办公室</translation>
+    </message>
+    <message>
+        <source>Which side of the working group this installation belongs to, the office&apos;s name as packets and exchange packages show it, and how new records start.</source>
+        <translation>本安装属于工作组的哪一方、会议材料和交换数据包中显示的办公室名称，以及新记录的初始设置。</translation>
+    </message>
+    <message>
+        <source>A releasable record may go to the counterpart in packets and exchange packages; a US-only record never leaves this side. Each record can be changed; this is only where new ones start.</source>
+        <translation>可向对方提供的记录可以出现在会议材料和交换数据包中；仅限美方的记录绝不离开本方。每条记录都可以单独更改；这里只决定新记录的初始值。</translation>
+    </message>
+    <message>
+        <source>&amp;Side:</source>
+        <translation>所属方(&amp;S):</translation>
+    </message>
+    <message>
+        <source>&amp;Office name:</source>
+        <translation>办公室名称(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Default r&amp;eleasability:</source>
+        <translation>默认可提供性(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Enter the office&apos;s name.</source>
+        <translation>请输入办公室名称。</translation>
+    </message>
+</context>
+<context>
     <name>OpRunner</name>
     <message>
         <source>Cancel</source>
@@ -1416,6 +1642,25 @@
     </message>
 </context>
 <context>
+    <name>ReassignDialog</name>
+    <message>
+        <source>Reassign</source>
+        <translation>重新指派</translation>
+    </message>
+    <message>
+        <source>Give %1 %2 a new owner:</source>
+        <translation>为 %1 项%2指定新的负责人：</translation>
+    </message>
+    <message>
+        <source>No owner account</source>
+        <translation>无负责人账户</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
+    </message>
+</context>
+<context>
     <name>RecordForm</name>
     <message>
         <source>Washington</source>
@@ -1452,6 +1697,10 @@
     <message>
         <source>The time zone the time is typed in</source>
         <translation>输入时间所用的时区</translation>
+    </message>
+    <message>
+        <source>An account of this office; type to find a name or user name</source>
+        <translation>本办公室的账户；输入姓名或用户名查找</translation>
     </message>
     <message>
         <source>yes</source>
@@ -1544,6 +1793,14 @@
         <translation>恢复为已保存的值（Esc）</translation>
     </message>
     <message>
+        <source>Reassign…</source>
+        <translation>重新指派…</translation>
+    </message>
+    <message>
+        <source>Give this record another owner (Ctrl+Shift+O)</source>
+        <translation>为此记录指定其他负责人（Ctrl+Shift+O）</translation>
+    </message>
+    <message>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
@@ -1582,6 +1839,25 @@
     <message>
         <source>{0} has changes that are not saved. Save them?</source>
         <translation>{0} 有未保存的更改。是否保存？</translation>
+    </message>
+</context>
+<context>
+    <name>ReferencePage</name>
+    <message>
+        <source>Agencies and substances</source>
+        <translation>机构与物质</translation>
+    </message>
+    <message>
+        <source>The application comes with the working group&apos;s agencies and the substances it follows, named in English and Chinese. Load them now and they are ready in every picker; they can be edited later like any record.</source>
+        <translation>本应用程序随附工作组的各机构及其关注的物质，均有中英文名称。现在载入，即可在各个选择框中直接使用；之后也可以像其他记录一样编辑。</translation>
+    </message>
+    <message>
+        <source>&amp;Load the shipped agencies and substances</source>
+        <translation>载入随附的机构与物质(&amp;L)</translation>
+    </message>
+    <message>
+        <source>%1 agencies and %2 substances (reference data %3).</source>
+        <translation>%1 个机构、%2 种物质（参考数据 %3）。</translation>
     </message>
 </context>
 <context>
@@ -1658,6 +1934,17 @@
     <message>
         <source>Nothing found for “%1”</source>
         <translation>未找到与“%1”相关的结果</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Remove the control character (a tab, line break or other invisible character).</source>
+        <translation>请删除控制字符（制表符、换行符或其他不可见字符）。</translation>
+    </message>
+    <message>
+        <source>Set up the working-group case manager</source>
+        <translation>设置工作组案件管理程序</translation>
     </message>
 </context>
 <context>

@@ -42,6 +42,7 @@ LUPDATE = Path(sys.executable).parent / "pyside6-lupdate"
 # the name of the English language in the language chooser.
 ALLOWED_WORDS = {
     "ctrl",
+    "shift",
     "esc",
     "enter",
     "english",
@@ -53,6 +54,8 @@ ALLOWED_WORDS = {
     "pem",
     "excel",
     "delete",
+    "postgresql",  # the database server's name, and ~/.pgpass the file of its passwords
+    "pgpass",
 }
 
 
@@ -199,6 +202,8 @@ def english_in(top: QWidget, english_words: set[str]) -> list[str]:
         if re.match(r"^(\w+:/|/)", text):  # a database URL or a file path: data
             continue
         text = re.sub(r"“[a-z -]+”", "", text)  # a quoted command line, e.g. “exchange keygen”
+        text = re.sub(r"[\w.-]+\.(sqlite3|db|xlsx|csv|pdf|zip)\b", "", text)  # a file name: data
+        text = re.sub(r"\b[a-z]+:\S+", "", text)  # a search term as typed, e.g. owner:me
         for word in re.findall(r"[A-Za-z]{3,}", text):
             if word.isupper():  # DEA, CAS, PDF, REF: abbreviations, codes
                 continue
@@ -293,7 +298,8 @@ def test_dialogs_are_chinese(chinese, zh_ctx, settings, check, tmp_path, db):
     from workinggroup_ui.dialogs.packet import PacketDialog
     from workinggroup_ui.dialogs.preferences import PreferencesDialog
     from workinggroup_ui.dialogs.search import SearchDialog
-    from workinggroup_ui.dialogs.sign_in import FirstRunDialog, SignInDialog
+    from workinggroup_ui.dialogs.setup_wizard import SetupWizard
+    from workinggroup_ui.dialogs.sign_in import SignInDialog
     from workinggroup_ui.dialogs.transition import TransitionDialog
     from workinggroup_ui.dialogs.users import UserAdminDialog
     from workinggroup_ui.lists.view import BulkStatusDialog, ColumnsDialog
@@ -306,7 +312,8 @@ def test_dialogs_are_chinese(chinese, zh_ctx, settings, check, tmp_path, db):
     check(ExchangeDialog(zh_ctx, key_dir=tmp_path / "keys"))
     check(PacketDialog(zh_ctx, "MTG-2026-0001"))
     check(SignInDialog(db, lang="zh_CN"))
-    check(FirstRunDialog(db, lang="zh_CN"))
+    check(SetupWizard(db, lang="zh_CN"))
+    check(SetupWizard(db, lang="zh_CN", demo=True))
     check(PreferencesDialog(zh_ctx, settings))
     check(AuditViewerDialog(zh_ctx))
     check(UserAdminDialog(zh_ctx))
