@@ -121,6 +121,80 @@ def csv_import(db: Any, work: Path, rows: int) -> dict[str, float]:
     return out
 
 
+# a workbook of 50,000 rows the way an office's history splits across its sheets
+WORKBOOK_SHARES = (
+    ("Contacts", 0.06),
+    ("Cases", 0.10),
+    ("Referrals", 0.50),
+    ("Meetings", 0.02),
+    ("Attendees", 0.12),
+    ("Action items", 0.20),
+)
+
+
+def write_workbook(path: Path, rows: int, seed: int) -> Path:
+    """An XLSX workbook of ``rows`` rows over six sheets that name each other by reference
+    (referrals their cases, attendees their meetings and contacts, action items their
+    meetings and cases)."""
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    n = {title: max(1, int(rows * share)) for title, share in WORKBOOK_SHARES}
+    n["Referrals"] += rows - sum(n.values())
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Contacts")
+    ws.append(["title_en", "title_zh", "agency_id", "email", "releasable"])
+    for i in range(n["Contacts"]):
+        agency = rng.choice(AGENCIES)[0]
+        ws.append([f"Officer {i}", f"联络员{i}", agency, f"officer{i}@example.org", "yes"])
+    ws = wb.create_sheet("Cases")
+    ws.append(["reference", "title_en", "title_zh", "lead_agency_id", "status", "opened_on"])
+    for i in range(n["Cases"]):
+        ws.append([f"CASE-2024-{i + 1:05d}", f"Network {i}", f"网络{i}", "DEA", "active",
+                   f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"])  # fmt: skip
+    ws = wb.create_sheet("Referrals")
+    ws.append(["title_en", "title_zh", "direction", "referral_type", "sending_agency_id",
+               "receiving_agency_id", "case_id", "status", "sent_on"])  # fmt: skip
+    for i in range(n["Referrals"]):
+        ws.append([f"Lead {i}", f"线索{i}", "US_TO_PRC", "lead", "DEA", "NCB",
+                   f"CASE-2024-{rng.randint(1, n['Cases']):05d}", "sent",
+                   f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"])  # fmt: skip
+    ws = wb.create_sheet("Meetings")
+    ws.append(["reference", "title_en", "title_zh", "meeting_type", "starts_at", "status"])
+    for i in range(n["Meetings"]):
+        ws.append([f"MTG-2024-{i + 1:05d}", f"Meeting {i}", f"会议{i}", "technical",
+                   "2024-06-01 02:00", "held"])  # fmt: skip
+    ws = wb.create_sheet("Attendees")
+    ws.append(["meeting", "side", "name_en", "contact_id"])
+    for _i in range(n["Attendees"]):
+        c = rng.randrange(n["Contacts"])
+        ws.append([f"MTG-2024-{rng.randint(1, n['Meetings']):05d}", "US", f"Officer {c}",
+                   f"officer{c}@example.org"])  # fmt: skip
+    ws = wb.create_sheet("Action items")
+    ws.append(["title_en", "title_zh", "owner_side", "owner_agency_id", "origin_meeting_id",
+               "origin_case_id", "due_date"])  # fmt: skip
+    for i in range(n["Action items"]):
+        ws.append([f"Follow up {i}", f"跟进{i}", "US", "DEA",
+                   f"MTG-2024-{rng.randint(1, n['Meetings']):05d}",
+                   f"CASE-2024-{rng.randint(1, n['Cases']):05d}", "2025-12-31"])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def workbook_import(db: Any, work: Path, rows: int) -> dict[str, float]:
+    """Seconds to write, dry-run and import a workbook of ``rows`` rows over six sheets."""
+    from workinggroup_app.exchange.sheets.workbook import import_workbook
+
+    results: list[tuple[str, float, str]] = []
+    path = timed("write", lambda: write_workbook(work / "office.xlsx", rows, 2), results)
+    dry = timed("dry run", lambda: import_workbook(db, path, actor=ACTOR, dry_run=True), results)
+    done = timed("import", lambda: import_workbook(db, path, actor=ACTOR), results)
+    out = {label: seconds for label, seconds, _ in results}
+    out["problems"] = len(dry.all_problems())
+    out["imported"] = done.imported
+    return out
+
+
 def _fresh_pg(server_url: str) -> tuple[str, Callable[[], None]]:
     """A new empty database on the server at ``server_url`` and the function that drops it."""
     from sqlalchemy import create_engine
