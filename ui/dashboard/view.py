@@ -14,6 +14,7 @@ overdue since the previous one, shows a notice above the tiles (never a dialog).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -162,8 +163,13 @@ class ChartPanel(QChartView):
         values = QValueAxis()
         values.setLabelFormat("%.0f")
         top = max(self._tops(), default=0.0)
-        values.setRange(0, max(1.0, top * 1.1))
-        values.applyNiceNumbers()
+        if top <= 10:  # counts: whole numbers only (an empty chart reads 0, 1; not 0, 0, 1, 1)
+            ceiling = max(1, math.ceil(top))
+            values.setRange(0, ceiling)
+            values.setTickCount(ceiling + 1)
+        else:
+            values.setRange(0, top * 1.1)
+            values.applyNiceNumbers()
         cat_side, value_side = (
             (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom)
             if data.horizontal
