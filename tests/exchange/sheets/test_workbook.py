@@ -253,3 +253,36 @@ def test_a_200000_row_sheet_is_refused_whole_with_a_clear_error(db, tmp_path, su
     assert "200,000 行" in err.value.message_zh
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(models.Entity)).scalar_one() == 0
+
+
+def test_the_fast_reader_reads_what_openpyxl_reads_and_leaves_formulas_to_it(tmp_path, monkeypatch):
+    """Values come from calamine (fast); a sheet holding a formula is read by openpyxl, so
+    the formula is refused as a formula, never taken at its cached value."""
+    from datetime import datetime
+
+    from workinggroup_app.exchange.sheets import read
+
+    path = workbook(tmp_path / "office.xlsx")
+    fast = read._fast_workbook(path)
+    assert fast is not None
+    monkeypatch.setattr(read, "_fast_workbook", lambda *_a, **_k: None)
+    slow = read.read_workbook(path)
+    monkeypatch.undo()
+    assert [(s.name, s.headers, s.header_row) for s in fast] == [
+        (s.name, s.headers, s.header_row) for s in slow
+    ]
+    for a, b in zip(fast, slow, strict=True):
+        assert [list(r)[: len(b.headers)] for r in a.rows] == [
+            list(r)[: len(b.headers)] for r in b.rows
+        ]
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Decisions"
+    ws.append(["meeting", "text_en", "due"])
+    ws.append(["MTG-2025-0003", '=HYPERLINK("http://example.com","click")', datetime(2025, 3, 4)])
+    formula = tmp_path / "formula.xlsx"
+    wb.save(formula)
+    assert read._fast_workbook(formula) is None
+    (sheet,) = read.read_workbook(formula)
+    assert isinstance(sheet.rows[0][1], read.Formula)
