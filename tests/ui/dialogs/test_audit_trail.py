@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from tests.ui.conftest import make_ctx
 from workinggroup_app.audit import reading as aq
-from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services.records import Services
 from workinggroup_ui.dialogs.audit_trail import (
