@@ -413,17 +413,7 @@ def packets_and_import(backend: str) -> dict[str, float]:
         if backend == "postgresql":
             url = pg_url("import")
             ensure_pg_database(url)
-            from sqlalchemy import create_engine
-            from sqlalchemy.engine import make_url
-
-            name = make_url(url).database
-            admin = create_engine(
-                make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT"
-            )
-            with admin.connect() as conn:  # a fresh empty database each run
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-            admin.dispose()
+            _empty_pg(url)  # a fresh empty database each run
         else:
             url = f"sqlite:///{tmp}/import.sqlite3"
         db = open_database(url)

@@ -462,6 +462,10 @@ class ImportDialog(QDialog):
                 return report, Change(key, "import", (), "", 0)
             return report
 
+        self._start(work, dry_run=dry_run)
+
+    def _start(self, work: Any, *, dry_run: bool) -> None:
+        """Run a check or an import in the background, with progress and Cancel."""
         self._set_busy(True)
         self.ctx.ops.run(
             work,
@@ -486,14 +490,7 @@ class ImportDialog(QDialog):
                 return (report, *(Change(t, "import", (), "", 0) for t in sorted(types)))
             return report
 
-        self._set_busy(True)
-        self.ctx.ops.run(
-            work,
-            on_success=self._checked,
-            on_failure=self._failed,
-            progress_label=self.tr("Checking…") if dry_run else self.tr("Importing…"),
-            parent=self,
-        )
+        self._start(work, dry_run=dry_run)
 
     def _checked(self, result: Any) -> None:
         report = result[0] if isinstance(result, tuple) else result
