@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 
 from workinggroup_app.domain import permissions, vocabulary
 from workinggroup_app.domain.errors import DomainError
-from workinggroup_app.domain.fields import record_type
 from workinggroup_app.exchange import sync
 from workinggroup_ui.context import AppContext
 from workinggroup_ui.operations import exchange
@@ -276,11 +275,7 @@ class ExchangeDialog(QDialog):
         )
 
     def _label(self, type_key: str, name: str) -> str:
-        rt = record_type(type_key)
-        if not rt.has(name):
-            return name
-        f = rt.field(name)
-        return self.ctx.pick(f.label_en, f.label_zh)
+        return sync.content_label(type_key, name, self.ctx.lang)
 
     # --- keys ----------------------------------------------------------------------------------
 

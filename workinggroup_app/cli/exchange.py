@@ -179,7 +179,7 @@ def print_plan(result: Any, lang: str = "en") -> None:
         if item.action in (sync.UPDATE, sync.CONFLICT):
             rt = record_type(item.record_type)
             for name, ours, theirs in item.changes:
-                label = rt.field(name).label(lang) if rt.has(name) else name
+                label = sync.content_label(rt.key, name, lang)
                 say(f"    {label}: {_show(ours)} -> {_show(theirs)}")
 
 
@@ -236,7 +236,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         kind = vocabulary.word("record_type", c.record_type, lang)
         say(f"#{c.id}  {kind} {c.reference} {_show(c.title)}  ({c.sender}, {when})")
         for name, ours, theirs in c.differences:
-            label = rt.field(name).label(lang) if rt.has(name) else name
+            label = sync.content_label(rt.key, name, lang)
             say(f"    {label}: ours {_show(ours)} | theirs {_show(theirs)}")
     return 0
 

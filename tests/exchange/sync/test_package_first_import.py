@@ -624,3 +624,11 @@ def test_an_attendee_smuggling_a_field_or_naming_a_missing_contact_is_refused(pa
     assert prc.count(models.Meeting) == 0 and prc.count(models.Referral) == 2
     (action,) = [i for i in result.items if i.record_type == "action_item"]
     assert action.action == "problem"  # it came from that meeting
+
+
+def test_a_meetings_attendees_are_named_in_words_where_changes_are_shown():
+    from workinggroup_app.exchange.sync import content_label
+
+    assert content_label("meeting", "attendees") == "Attendees"
+    assert content_label("meeting", "attendees", "zh_CN") == "出席人员"
+    assert content_label("referral", "title_zh", "zh_CN") == "标题（中文）"

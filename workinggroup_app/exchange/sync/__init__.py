@@ -61,7 +61,12 @@ from workinggroup_app.exchange.sync.container import (
     parse_package,
     read_package,
 )
-from workinggroup_app.exchange.sync.content import HISTORY_KEPT, content_hash, local_content
+from workinggroup_app.exchange.sync.content import (
+    HISTORY_KEPT,
+    content_hash,
+    content_label,
+    local_content,
+)
 from workinggroup_app.exchange.sync.export import ExportResult, export_package
 from workinggroup_app.exchange.sync.keys import (
     IDENTITY,
@@ -140,6 +145,7 @@ __all__ = [
     "Progress",
     "apply_import",
     "content_hash",
+    "content_label",
     "export_package",
     "fingerprint",
     "generate_key",

@@ -24,6 +24,18 @@ from workinggroup_app.exchange.sync.protocol import PARTS, SHARED, is_part
 HISTORY_KEPT = 32
 
 
+def content_label(type_key: str, name: str, lang: str = "en") -> str:
+    """What a person calls one name of a record's shared content: a field's label, or the
+    heading of a meeting's parts ("Attendees"); the name itself when it is neither."""
+    rt = record_type(type_key)
+    zh = lang.startswith("zh")
+    if rt.has(name):
+        return rt.field(name).label(lang)
+    if name in CHILDREN:
+        return CHILDREN[name].heading_zh if zh else CHILDREN[name].heading_en
+    return name
+
+
 def iso_text(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
