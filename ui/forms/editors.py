@@ -385,11 +385,21 @@ class ChoiceEditor(FieldEditor):
 
 
 class LinkEditor(FieldEditor):
+    """A linked record, picked by typing its reference or name."""
+
     def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
         super().__init__(ctx, fdef, parent)
-        self.picker = LinkPicker(ctx, fdef.target or "", self)
+        self.picker = self._make_picker()
         self.picker.changed.connect(self.changed)
         _single(self, self.picker)
+
+    def _make_picker(self) -> Any:
+        return LinkPicker(self.ctx, self.fdef.target or "", self)
+
+    def _label(self, session: Any, value: int) -> str:
+        from workinggroup_app.read import choices
+
+        return choices.link_label(session, self.fdef.target or "", value)
 
     def load(self, raw: Any, label: str = "") -> None:
         self.picker.set_value(raw, label or None)
@@ -402,10 +412,8 @@ class LinkEditor(FieldEditor):
 
     def display(self, value: Any) -> str:
         if isinstance(value, int):
-            from workinggroup_app.read import choices
-
             with self.ctx.db.session() as s:
-                return choices.link_label(s, self.fdef.target or "", value)
+                return self._label(s, value)
         return NONE_TEXT if value in (None, "") else str(value)
 
     def focus_chain(self) -> list[QWidget]:
@@ -415,36 +423,22 @@ class LinkEditor(FieldEditor):
         self.picker.set_read_only(read_only)
 
 
-class AccountEditor(FieldEditor):
+class AccountEditor(LinkEditor):
     """An owner account: the active accounts by name, the signed-in user's own first."""
 
-    def __init__(self, ctx: AppContext, fdef: FieldDef, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, fdef, parent)
-        self.picker = AccountPicker(ctx, self, none_text=NONE_TEXT)
-        self.picker.setToolTip(
+    def _make_picker(self) -> Any:
+        picker = AccountPicker(self.ctx, self, none_text=NONE_TEXT)
+        picker.setToolTip(
             QCoreApplication.translate(
                 "RecordForm", "An account of this office; type to find a name or user name"
             )
         )
-        self.picker.changed.connect(self.changed)
-        _single(self, self.picker)
+        return picker
 
-    def load(self, raw: Any, label: str = "") -> None:
-        self.picker.set_value(raw, label or None)
+    def _label(self, session: Any, value: int) -> str:
+        from workinggroup_app.read import choices
 
-    def value(self) -> int | str | None:
-        return self.picker.value()
-
-    def set_value(self, value: Any) -> None:
-        self.picker.set_value(value)
-
-    def display(self, value: Any) -> str:
-        if isinstance(value, int):
-            from workinggroup_app.read import choices
-
-            with self.ctx.db.session() as s:
-                return choices.account_label(s, value) or f"#{value}"
-        return NONE_TEXT if value in (None, "") else str(value)
+        return choices.account_label(session, value) or f"#{value}"
 
     def focus_chain(self) -> list[QWidget]:
         return [self.picker]

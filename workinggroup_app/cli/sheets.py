@@ -193,7 +193,7 @@ def _agencies(args: argparse.Namespace) -> list[str]:
 
     if missing_file(database_url(args)) is not None:
         return dropdown_agencies(None)
-    db = open_db(args)
+    db = open_db(args, migrate=False)  # writing a template never upgrades a database
     try:
         return dropdown_agencies(db)
     finally:

@@ -134,7 +134,7 @@ class Validation(ServiceBase):
             # ids are 32-bit: a larger number names nothing (and would overflow the driver);
             # a record the session holds already (an import's links) is found without a query
             number = int(raw)
-            if 0 < number < 2**31 and (model, (number,), None) in session.identity_map:
+            if 0 < number < 2**31 and session.identity_key(model, number) in session.identity_map:
                 return number
             found = session.get(model, number) if 0 < number < 2**31 else None
             if found is not None:

@@ -242,8 +242,6 @@ def import_workbook(
                     dry_run=dry_run,
                     rolled_back_on_problems=True,
                 )
-            if dry_run:
-                result.imported, result.references = 0, []
             result.dry_run = dry_run
             report.sheets.append(SheetResult(sheet.name, kind, result))
             done += len(sheet.rows)
