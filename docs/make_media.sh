@@ -8,12 +8,15 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export WORKINGGROUP_DATA_DIR="$work/data" WORKINGGROUP_LOG_DIR="$work/log" QT_QPA_PLATFORM=offscreen
 db="$work/demo.sqlite3"
+pw="correct horse battery staple"
+# every command on the demo database signs in as one of its accounts (one per role)
+as_user() { local who="$1"; shift; printf '%s\n' "$pw" | "$app" --database-url "$db" --user "$who" --password-stdin "$@"; }
 
-"$app" --database-url "$db" demo seed >/dev/null
+"$app" --database-url "$db" demo seed --password "$pw" >/dev/null
 rm -rf "$here/docs/screenshots" "$here/docs/samples"
 mkdir -p "$here/docs/screenshots/en" "$here/docs/screenshots/zh_CN" "$here/docs/samples"
-"$app" --database-url "$db" screenshot --out "$here/docs/screenshots/en" --lang en >/dev/null
-"$app" --database-url "$db" screenshot --out "$here/docs/screenshots/zh_CN" --lang zh_CN >/dev/null
+as_user coordinator screenshot --out "$here/docs/screenshots/en" --lang en >/dev/null
+as_user coordinator screenshot --out "$here/docs/screenshots/zh_CN" --lang zh_CN >/dev/null
 
 # The most recent meeting that was held: the packet a coordinator would hand out.
 meeting="$("$here/.venv/bin/python" - "$db" <<'PY'
@@ -28,10 +31,10 @@ with db.session() as s:
 PY
 )"
 for audience in bilateral internal; do
-    "$app" --database-url "$db" export-pdf --meeting "$meeting" --audience "$audience" \
+    as_user coordinator export-pdf --meeting "$meeting" --audience "$audience" \
         -o "$here/docs/samples/packet-$audience.pdf" >/dev/null
 done
-"$app" --database-url "$db" report review --audience internal -o "$here/docs/samples/review-internal.pdf" >/dev/null
+as_user manager report review --audience internal -o "$here/docs/samples/review-internal.pdf" >/dev/null
 for pdf in packet-bilateral review-internal; do
     pdftoppm -png -r 45 -f 1 -l 4 "$here/docs/samples/$pdf.pdf" "$here/docs/samples/$pdf-page"
 done
@@ -70,7 +73,8 @@ for title, rows in sheets.items():
 wb.save(sys.argv[1])
 PY
 for lang in en zh_CN; do
-    "$app" --database-url "$office" --lang "$lang" import "$here/docs/samples/office-history.xlsx" \
+    printf '%s\n' "correct horse battery" | "$app" --database-url "$office" --lang "$lang" \
+        --user coordinator --password-stdin import "$here/docs/samples/office-history.xlsx" \
         --dry-run > "$here/docs/samples/dry-run-report-$lang.txt" || true
 done
 echo "media written under docs/ (meeting $meeting)"

@@ -89,3 +89,38 @@ class World:
         with self.db.engine.begin() as conn:
             result = conn.execute(text(statement), params)
             return list(result) if result.returns_rows else []
+
+
+# --- the command line, in this process ---------------------------------------------------------
+
+CLI_PASSWORD = "correct horse battery staple"
+
+
+def run_command(url: str, *argv: str, user: str = "cli-admin", role: str = "administrator") -> int:
+    """One command of the real parser on ``url``, in this process, signed in as ``user``
+    (an account with ``role`` made first when the database has none of that name), as
+    ``--user NAME --password-stdin`` would sign them in."""
+    import argparse
+
+    from workinggroup_app.cli.main import build_parser
+    from workinggroup_app.services import users
+    from workinggroup_app.storage.credentials import Credentials
+    from workinggroup_app.storage.database import open_database
+
+    ensure_account(open_database, url, user, role)
+    args = build_parser().parse_args(["--database-url", url, "--user", user, *argv])
+    assert isinstance(args, argparse.Namespace)
+    args._credentials = Credentials(users.normalise_username(user), CLI_PASSWORD)
+    return int(args.func(args) or 0)
+
+
+def ensure_account(open_database: Any, url: str, user: str, role: str) -> None:
+    from workinggroup_app.services import users
+
+    database = open_database(url)
+    try:
+        if users.get_user(database, user) is None:
+            account = users.new_account(user, CLI_PASSWORD, role)
+            database.write(lambda s: account.add(database, s, by="tests"))
+    finally:
+        database.dispose()

@@ -45,11 +45,13 @@ class QtDesktop:
 
         return _qt(start)
 
-    def take_screenshots(self, out_dir: Path, *, lang: str, database_url: str | None) -> list[Path]:
+    def take_screenshots(
+        self, out_dir: Path, *, lang: str, db: Any | None = None, actor: Any = None
+    ) -> list[Path]:
         def shoot() -> list[Path]:
             from workinggroup_ui.tools.screenshot import take_screenshots
 
-            return take_screenshots(out_dir, lang=lang, database_url=database_url)
+            return take_screenshots(out_dir, lang=lang, db=db, actor=actor)
 
         return _qt(shoot)
 

@@ -27,10 +27,17 @@ HEAD = known_revisions()[1]
 COMMAND = Path(sys.executable).with_name("workinggroup-app")
 
 
+PASSWORD = "correct horse battery staple"
+
+
 class Cli:
-    def __init__(self, tmp_path: Path, database: str | None) -> None:
+    """The installed command on one database, signed in as ``user`` once there is one:
+    ``--user NAME --password-stdin`` before the command, the password on stdin's first line."""
+
+    def __init__(self, tmp_path: Path, database: str | None, user: str | None = None) -> None:
         self.tmp_path = tmp_path
         self.database = database
+        self.user = user
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WORKINGGROUP_")}
         self.env.update(
             WORKINGGROUP_DATA_DIR=str(tmp_path / "data"),
@@ -43,6 +50,9 @@ class Cli:
         cmd = [str(COMMAND)]  # the installed command, as a user's scripts start it
         if self.database is not None:
             cmd += ["--database-url", self.database]
+        if self.user is not None:
+            cmd += ["--user", self.user, "--password-stdin"]
+            stdin = PASSWORD + "\n" + (stdin or "")
         result = subprocess.run(
             [*cmd, *args],
             capture_output=True,
@@ -56,6 +66,21 @@ class Cli:
         assert "Traceback" not in result.stderr, result.stderr
         if ok:
             assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result
+
+    def set_up(self, admin: str = "admin") -> None:
+        """The first administrator of the database, signed in from now on."""
+        self.user = None
+        self("setup", "--admin", admin, "--password-stdin", "--no-reference-data",
+             stdin=PASSWORD + "\n")  # fmt: skip
+        self.user = admin
+
+    def seed(self, *options: str) -> subprocess.CompletedProcess[str]:
+        """``demo seed`` on a database without accounts: one account per role, all with
+        PASSWORD; signed in as the administrator from now on."""
+        self.user = None
+        result = self("demo", "seed", "--password", PASSWORD, *options)
+        self.user = "administrator"
         return result
 
 
@@ -191,11 +216,14 @@ def test_upgrade_merges_the_shipped_reference_data_once(cli, db_file):
     assert agencies["DEA"] == "US" and agencies["MPS NCB"] == "PRC"
     assert len(agencies) == len(data.agencies)
     assert {"437-38-7", "39742-60-4", "21409-26-7"} <= cas
-    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
+    cli.set_up()  # the administrator's account and the office profile: two events more
+    # verify counts its own sign-in too
+    assert f"audit trail intact: {events + 3:,} events" in cli("audit", "verify").stdout
 
     again = cli("db", "upgrade")
     assert f"Reference data {data.version}: up to date" in again.stdout
-    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
+    # nothing merged: the upgrade's and this verify's sign-ins are the only new events
+    assert f"audit trail intact: {events + 5:,} events" in cli("audit", "verify").stdout
     zh = cli("--lang", "zh_CN", "db", "upgrade")
     assert f"参考数据 {data.version}：已是最新" in zh.stdout
 
@@ -272,7 +300,7 @@ def live_referrals(url: str) -> int:
 
 def seed_and_export(cli: Cli, url: str, tmp_path: Path) -> Path:
     cli("db", "upgrade")
-    seeded = cli("demo", "seed", "--scale", "200", "--seed", "7")
+    seeded = cli.seed("--scale", "200", "--seed", "7")
     assert "referral:" in seeded.stdout and "seeded in" in seeded.stdout
     hostile_ref = add_hostile_referral(url)
 
@@ -335,7 +363,7 @@ def pdf_text(path: Path) -> str:
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 def test_export_pdf_writes_a_packet_naming_the_meeting(cli, db_file, tmp_path):
     cli("db", "upgrade")
-    cli("demo", "seed", "--scale", "200")
+    cli.seed("--scale", "200")
     reference = meeting_reference(str(db_file))
     for audience in ("bilateral", "internal"):
         out = tmp_path / f"{audience}.pdf"
@@ -354,7 +382,7 @@ def test_export_pdf_writes_a_packet_naming_the_meeting(cli, db_file, tmp_path):
 
 
 def test_unknown_type_is_a_usage_error(cli, tmp_path):
-    cli("db", "upgrade")
+    cli.set_up()
     result = cli("export", "--type", "widgets", "-o", str(tmp_path / "x.csv"), ok=False)
     assert result.returncode == 2
     assert "widgets" in result.stderr and "referrals" in result.stderr
@@ -383,7 +411,7 @@ def test_usage_errors_exit_2_with_one_message(cli, args):
 
 
 def test_export_into_a_missing_folder_fails_cleanly(cli, tmp_path):
-    cli("db", "upgrade")
+    cli.set_up()
     result = cli("export", "--type", "cases", "-o", str(tmp_path / "no" / "x.csv"), ok=False)
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
@@ -393,7 +421,7 @@ def test_a_corrupt_database_is_refused_with_a_clear_message(tmp_path):
     bad = tmp_path / "corrupt.sqlite3"
     bad.write_bytes(random.Random(5).randbytes(40_000))
     before = sha(bad)
-    cli = Cli(tmp_path, str(bad))
+    cli = Cli(tmp_path, str(bad), user="admin")
     for args in (
         ["export", "--type", "cases", "-o", "c.csv"],
         ["audit", "verify"],
@@ -417,7 +445,7 @@ def test_a_missing_database_is_named_not_created(cli, db_file, tmp_path):
 def test_messages_in_chinese(cli, tmp_path):
     bad = tmp_path / "corrupt.sqlite3"
     bad.write_bytes(b"x" * 5000)
-    result = Cli(tmp_path, str(bad))("--lang", "zh_CN", "audit", "verify", ok=False)
+    result = Cli(tmp_path, str(bad), user="admin")("--lang", "zh_CN", "audit", "verify", ok=False)
     assert result.returncode == 1
     assert "已损坏" in result.stderr
 
@@ -427,13 +455,15 @@ def test_messages_in_chinese(cli, tmp_path):
 
 def test_audit_verify_finds_tampering(cli, db_file):
     cli("db", "upgrade")
+    cli.set_up()
     database = open_database(str(db_file))
     w = World(database)
     merged = w.audit_count()  # the shipped reference data's events
     for i in range(5):
         w.make("case", title_en=f"Case {i}")
     database.dispose()
-    assert cli("audit", "verify").stdout.strip() == f"audit trail intact: {merged + 5:,} events"
+    # the five cases and the sign-in of verify itself
+    assert cli("audit", "verify").stdout.strip() == f"audit trail intact: {merged + 6:,} events"
 
     conn = sqlite3.connect(str(db_file))
     conn.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = 3")
@@ -453,7 +483,7 @@ def titles(path: Path) -> list[str]:
 
 
 def test_backup_and_restore_round_trip(cli, db_file, tmp_path):
-    cli("db", "upgrade")
+    cli.set_up()
     database = open_database(str(db_file))
     World(database).make("case", title_en="Before the backup")
     events = World(database).audit_count()
@@ -473,11 +503,12 @@ def test_backup_and_restore_round_trip(cli, db_file, tmp_path):
     assert titles(db_file) == ["Before the backup"]
     kept = list((db_file.parent / "backups").glob("*before-restore*.sqlite3"))
     assert len(kept) == 1 and titles(kept[0]) == ["Before the backup", "After the backup"]
-    assert f"audit trail intact: {events:,} events" in cli("audit", "verify").stdout
+    # the restored events (with the sign-in of the backup itself), and the sign-in of verify
+    assert f"audit trail intact: {events + 2:,} events" in cli("audit", "verify").stdout
 
 
 def test_restore_refuses_a_damaged_file(cli, db_file, tmp_path):
-    cli("db", "upgrade")
+    cli.set_up()
     before = sha(db_file)
     damaged = tmp_path / "damaged.sqlite3"
     damaged.write_bytes(db_file.read_bytes()[:5000])
@@ -520,7 +551,7 @@ def test_screenshots_are_written(cli, tmp_path):
 
 
 def test_db_check_reads_every_page_and_names_a_damaged_file(cli, db_file, tmp_path):
-    cli("db", "upgrade")
+    cli.set_up()
     database = open_database(str(db_file))
     World(database).make("case", title_en="Checked case", summary_en="x" * 20_000)
     database.dispose()
@@ -530,14 +561,14 @@ def test_db_check_reads_every_page_and_names_a_damaged_file(cli, db_file, tmp_pa
     data = db_file.read_bytes()
     damaged.write_bytes(data[: len(data) // 2])
     before = sha(damaged)
-    result = Cli(tmp_path, str(damaged))("db", "check", ok=False)
+    result = Cli(tmp_path, str(damaged), user="admin")("db", "check", ok=False)
     assert result.returncode == 1
     assert "damaged" in result.stderr and "restore" in result.stderr
     assert sha(damaged) == before
 
 
 def test_report_overdue_lists_only_overdue_action_items(cli, db_file):
-    cli("db", "upgrade")
+    cli.set_up()
     database = open_database(str(db_file))
     w = World(database)
     w.make("action_item", title_en="Late promise", owner_side="US", due_date="2020-01-02")

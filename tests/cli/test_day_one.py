@@ -10,13 +10,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.cli.test_commands import Cli
+from tests.cli.test_commands import (
+    PASSWORD,
+    Cli,
+)
 from tests.exchange.sheets.test_workbook import SHEETS, workbook
 from workinggroup_app.domain import models
 from workinggroup_app.services import office
 from workinggroup_app.storage.database import open_database
-
-PASSWORD = "correct horse battery"
 
 
 def shipped_abbreviations(rows: list[list[object]]) -> list[list[object]]:
@@ -105,6 +106,7 @@ def test_template_workbook_has_every_sheet_and_dropdowns(tmp_path):
 def test_workbook_import_dry_run_report_then_import_then_script_changes(tmp_path):
     cli, path = fresh(tmp_path)
     cli("setup", "--admin", "jane", "--password-stdin", stdin=PASSWORD + "\n")
+    cli.user = "jane"  # every command from here on signs her in
     sheets = {k: shipped_abbreviations(v) for k, v in SHEETS.items() if k != "Agencies"}
     bad = {k: [list(r) for r in v] for k, v in sheets.items()}
     bad["Referrals"][1][9] = "03/04/2025"  # ambiguous: never guessed

@@ -3,7 +3,6 @@ counterpart may read, checked by reading the files back as a user's tools would.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import subprocess
 from datetime import timedelta
@@ -13,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from tests.helpers import run_command
 from tests.read.test_dashboard import ALICE, CANARY, NOW, TODAY, build_world
-from workinggroup_app.cli.report import add_commands
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
@@ -154,11 +153,8 @@ def test_a_cancelled_review_leaves_no_file(world, tmp_path):
 
 
 def run_cli(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args)
+    assert argv[0] == "--database-url"
+    return run_command(argv[1], *argv[2:])
 
 
 def test_report_review_writes_the_pdf(world, tmp_path, capsys, db_path):

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 WIDTH, HEIGHT = 1400, 900
 SEARCH_QUERY = {"en": "fentanyl", "zh_CN": "芬太尼"}
@@ -37,9 +38,10 @@ def _settle(rounds: int = 6) -> None:
 
 
 def take_screenshots(
-    out_dir: str | Path, *, lang: str = "en", database_url: str | None = None
+    out_dir: str | Path, *, lang: str = "en", db: Any | None = None, actor: Any = None
 ) -> list[Path]:
-    """Render the main views and save them as PNG files in ``out_dir``; returns their paths."""
+    """Render the main views of ``db`` as ``actor`` sees them (without ``db``, of a demo
+    database of its own) and save them as PNG files in ``out_dir``; returns their paths."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
@@ -62,19 +64,17 @@ def take_screenshots(
     register_fonts()
     translators = install_translators(app, lang)
     work = Path(tempfile.mkdtemp(prefix="wg-screenshots-"))
-    db = None
+    own_db = None
     window = None
     try:
-        if database_url is None:
+        if db is None:
             from workinggroup_app import demo
 
-            db = open_database(f"sqlite:///{work / 'demo.sqlite3'}")
+            db = own_db = open_database(f"sqlite:///{work / 'demo.sqlite3'}")
             demo.seed(db)
-        else:
-            db = open_database(database_url)
         settings = Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
         window = MainWindow(settings=settings, lang=lang)
-        ctx = make_context(db, lang, window)
+        ctx = make_context(db, lang, window, **({"actor": actor} if actor is not None else {}))
         window.attach(ctx)
         window.resize(WIDTH, HEIGHT)
         window.show()
@@ -127,8 +127,8 @@ def take_screenshots(
             _settle()
         for translator in translators:
             app.removeTranslator(translator)
-        if db is not None:
-            db.dispose()
+        if own_db is not None:
+            own_db.dispose()
         shutil.rmtree(work, ignore_errors=True)
 
 

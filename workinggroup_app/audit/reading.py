@@ -38,6 +38,7 @@ class AuditFilter:
     date_from: date | None = None  # calendar days in ``tz``, both ends included
     date_to: date | None = None
     reference: str = ""  # part of the reference (or, for accounts, the user name)
+    record_id: int | None = None  # one record (with ``record_type``)
     tz: tzinfo = UTC
 
 
@@ -81,6 +82,8 @@ def where(flt: AuditFilter) -> list[ColumnElement[bool]]:
         out.append(ae.at < _day_start(flt.date_to + timedelta(days=1), flt.tz))
     if flt.reference.strip():
         out.append(_contains(ae.reference, flt.reference))
+    if flt.record_id is not None:
+        out.append(ae.record_id == flt.record_id)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -29,15 +30,84 @@ class UsageError(Exception):
 # --- who acts, on which database -------------------------------------------------------------
 
 
-def actor() -> Any:
-    """The person at the terminal, as the audit trail names them."""
-    from workinggroup_app.domain.permissions import Actor
+class NotSignedIn(Exception):
+    """A command that reads or changes records was started without a sign-in (exit 2)."""
 
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in some containers
-        user = "cli"
-    return Actor(user[:64] or "cli", "administrator", "command line")
+    def __init__(self, en: str = "", zh: str = "") -> None:
+        super().__init__(en)
+        self.en = en or (
+            "sign in first: workinggroup-app --user NAME [--password-stdin] COMMAND "
+            f"(or set {USER_ENV})"
+        )
+        self.zh = zh or (
+            f"请先登录：workinggroup-app --user 用户名 [--password-stdin] 命令（或设置 {USER_ENV}）"
+        )
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
+
+USER_ENV = "WORKINGGROUP_USER"
+# the person a first-run command (no account exists yet) acts as in the audit trail
+SETUP_ACTOR_NAME = "setup"
+
+
+def actor(args: argparse.Namespace) -> Any:
+    """The person signed in for this command (``open_db`` signs them in)."""
+    signed_in = getattr(args, "signed_in", None)
+    if signed_in is None:  # a command that forgot to open the database first
+        raise NotSignedIn()
+    return signed_in
+
+
+def sign_in_name(args: argparse.Namespace) -> str | None:
+    return (getattr(args, "user", None) or os.environ.get(USER_ENV, "")).strip() or None
+
+
+def credentials(args: argparse.Namespace) -> Any:
+    """The name and password of ``--user`` (asked once per command), None without a name."""
+    from workinggroup_app.storage.credentials import Credentials
+
+    cached = getattr(args, "_credentials", None)
+    if cached is not None:
+        return cached
+    name = sign_in_name(args)
+    if name is None:
+        return None
+    if getattr(args, "password_from_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise NotSignedIn(
+                "--password-stdin: standard input is empty; give the password on its first line",
+                "--password-stdin：标准输入为空；请在第一行提供密码",
+            )
+        password = line.rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(word_for(args, f"Password for {name}: ", f"{name} 的密码："))
+    else:
+        raise NotSignedIn(
+            "no terminal to ask for the password: use --password-stdin",
+            "没有可用于输入密码的终端：请使用 --password-stdin",
+        )
+    args._credentials = Credentials(name, password)
+    return args._credentials
+
+
+def sign_in(args: argparse.Namespace, db: Any, *, first_run: bool = False) -> Any:
+    """Sign the person of ``--user`` in to ``db`` with the desktop's rules (lockout, audit).
+
+    With ``first_run``, a database without any account is used by the set-up person."""
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services import users
+
+    creds = credentials(args)
+    if creds is None:
+        if first_run and users.first_run_needed(db):
+            args.signed_in = Actor(SETUP_ACTOR_NAME, "administrator", "set-up")
+            return args.signed_in
+        raise NotSignedIn()
+    args.signed_in = users.authenticate(db, creds.username, creds.password, purpose="command_line")
+    return args.signed_in
 
 
 def database_url(args: argparse.Namespace) -> str:
@@ -57,8 +127,19 @@ def missing_file(url: str) -> Path | None:
     return None
 
 
-def open_db(args: argparse.Namespace, *, migrate: bool = True, must_exist: bool = False) -> Any:
-    """The database of ``--database-url`` (or the default), brought up to date."""
+def open_db(
+    args: argparse.Namespace,
+    *,
+    migrate: bool = True,
+    must_exist: bool = False,
+    sign_in_as: str = "person",
+) -> Any:
+    """The database of ``--database-url`` (or the default), brought up to date, with the
+    person of ``--user`` signed in (``actor(args)``).
+
+    ``sign_in_as``: "person" (every command that reads or changes records), "first_run"
+    (``db upgrade``, ``setup``, ``demo seed``: no sign-in while the database has no
+    account) or "nobody" (``db current``)."""
     from workinggroup_app.domain.errors import StorageError
     from workinggroup_app.storage.database import open_database
 
@@ -66,7 +147,18 @@ def open_db(args: argparse.Namespace, *, migrate: bool = True, must_exist: bool 
     missing = missing_file(url) if must_exist else None
     if missing is not None:
         raise StorageError(f"There is no database at {missing}.", f"{missing} 处没有数据库。")
-    return open_database(url, migrate=migrate)
+    if sign_in_as == "person" and sign_in_name(args) is None:
+        raise NotSignedIn()  # before anything is opened or created
+    creds = credentials(args) if sign_in_as != "nobody" else None
+    db = open_database(url, migrate=migrate, credentials=creds)
+    if sign_in_as == "nobody":
+        return db
+    try:
+        sign_in(args, db, first_run=sign_in_as == "first_run")
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 # --- speaking --------------------------------------------------------------------------------
@@ -160,6 +252,9 @@ def guarded(
     lang = getattr(args, "lang", None) or "en"
     try:
         return fn()
+    except NotSignedIn as exc:
+        error(exc.message(lang))
+        return USAGE
     except UsageError as exc:
         parser.print_usage(sys.stderr)
         error(str(exc))

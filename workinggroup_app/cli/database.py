@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from workinggroup_app.cli.base import (
     ERROR,
     actor,
     database_url,
+    lang_of,
     missing_file,
+    one_line,
     open_db,
     say,
     word_for,
 )
+from workinggroup_app.domain.permissions import require
 
 
 def add_commands(subparsers: Any) -> None:
@@ -40,6 +44,9 @@ def add_commands(subparsers: Any) -> None:
     au_sub.add_parser(
         "verify", help="check that no audit event was changed or removed"
     ).set_defaults(func=cmd_audit_verify)
+    hi = au_sub.add_parser("history", help="every audit event of one record, oldest first")
+    hi.add_argument("reference", metavar="REFERENCE", help="e.g. REF-2026-0042")
+    hi.set_defaults(func=cmd_audit_history)
 
     bk = subparsers.add_parser(
         "backup", help="copy the SQLite database to a file (safe while in use)"
@@ -60,8 +67,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from workinggroup_app.services import reference_data
     from workinggroup_app.storage.migrate import schema_state, upgrade
 
-    db = open_db(args, migrate=False)
+    db = open_db(args, migrate=False, sign_in_as="first_run")
     try:
+        require(actor(args), "maintain_database")
         before = schema_state(db.engine)
         if before.up_to_date:
             say(f"already at the latest revision {before.head}")
@@ -70,7 +78,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
             say(f"upgraded {db.display_name} from {before.current or 'empty'} to {before.head}")
             if backup:
                 say(f"backup of the previous version: {backup}")
-        merged = reference_data.merge(db, actor())
+        merged = reference_data.merge(db, actor(args))
         say(word_for(args, merged.summary_en(), merged.summary_zh()))
     finally:
         db.dispose()
@@ -85,7 +93,7 @@ def cmd_db_current(args: argparse.Namespace) -> int:
         say(f"current revision: none (no database at {missing})")
         say(f"head revision: {known_revisions()[1]}")
         return 0
-    db = open_db(args, migrate=False)
+    db = open_db(args, migrate=False, sign_in_as="nobody")
     try:
         state = schema_state(db.engine)
     finally:
@@ -137,6 +145,37 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return ERROR
 
 
+def cmd_audit_history(args: argparse.Namespace) -> int:
+    from workinggroup_app.audit import reading
+    from workinggroup_app.domain.errors import NotFoundError
+    from workinggroup_app.services.records import find_by_reference
+
+    lang = lang_of(args)
+    db = open_db(args, must_exist=True)
+    try:
+        with db.session() as s:
+            try:
+                found, obj = find_by_reference(s, args.reference.strip().upper())
+            except NotFoundError:
+                found = obj = None
+            if found is None:
+                raise NotFoundError(
+                    f"No record with reference {args.reference[:40]!r}.",
+                    f"找不到编号为 {args.reference[:40]!r} 的记录。",
+                )
+            flt = reading.AuditFilter(record_type=found.key, record_id=obj.id)
+            rows = reading.events(s, actor(args), flt, limit=reading.MAX_WINDOW)
+    finally:
+        db.dispose()
+    if not rows:
+        say(word_for(args, "no audit events for this record", "此记录没有审计事件"))
+    for row in reversed(rows):
+        when = row.at.strftime("%Y-%m-%d %H:%M:%S")
+        what = reading.action_label(row.action, lang)
+        say(f"{when}  {row.actor:<20} {what:<16} {one_line(reading.summary(row, lang))}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from workinggroup_app.storage import backup
     from workinggroup_app.storage.engine import sqlite_path
@@ -146,6 +185,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise backup.server_database_error("backup")
     db = open_db(args, migrate=False, must_exist=True)
     try:
+        require(actor(args), "maintain_database")
         dest = backup.backup_database(db, args.output, overwrite=args.force)
     finally:
         db.dispose()
@@ -154,9 +194,25 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from workinggroup_app.domain.errors import StorageError
     from workinggroup_app.storage import backup
+    from workinggroup_app.storage.engine import sqlite_path
 
-    result = backup.restore_database(database_url(args), args.file)
+    url = database_url(args)
+    if sqlite_path(url) is None:
+        raise backup.server_database_error("restore")
+    backup.check_backup_file(Path(args.file))  # a bad file is refused before anyone signs in
+    if missing_file(url) is None:  # replacing a database: its administrator says so
+        try:
+            db = open_db(args, migrate=False, sign_in_as="first_run")
+        except StorageError:
+            db = None  # a damaged file names no one; it is moved aside, never overwritten
+        if db is not None:
+            try:
+                require(actor(args), "maintain_database")
+            finally:
+                db.dispose()
+    result = backup.restore_database(url, args.file)
     say(f"restored {result.target} from {result.source} (schema {result.revision})")
     if result.previous is not None:
         kind = "damaged database, moved aside unchanged" if result.previous_damaged else "backup"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from workinggroup_app.cli.base import LANGS, say
+from workinggroup_app.cli.base import LANGS, actor, open_db, say
 from workinggroup_app.domain.errors import DomainError
 
 
@@ -22,8 +22,11 @@ class Desktop(Protocol):
         """Start the desktop application; the process exit code."""
         ...
 
-    def take_screenshots(self, out_dir: Path, *, lang: str, database_url: str | None) -> list[Path]:
-        """Save the main views as PNG files in ``out_dir``; their paths."""
+    def take_screenshots(
+        self, out_dir: Path, *, lang: str, db: Any | None = None, actor: Any = None
+    ) -> list[Path]:
+        """Save the main views as PNG files in ``out_dir``, of ``db`` as ``actor`` sees it
+        (without ``db``, of a demo database of their own); their paths."""
         ...
 
     def render_main_window(self, db: Any, *, lang: str, work: Path) -> str:
@@ -69,9 +72,15 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     desktop = desktop_of(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = desktop.take_screenshots(
-        out, lang=args.screenshot_lang or args.lang or "en", database_url=args.database_url
-    )
+    lang = args.screenshot_lang or args.lang or "en"
+    if args.database_url is None:  # a demo database of its own: nobody's records
+        result = desktop.take_screenshots(out, lang=lang)
+    else:  # someone's records: as the person signed in sees them
+        db = open_db(args, must_exist=True)
+        try:
+            result = desktop.take_screenshots(out, lang=lang, db=db, actor=actor(args))
+        finally:
+            db.dispose()
     for item in result:
         say(str(item))
     say(f"screenshots written to {out}")

@@ -71,7 +71,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        info = sync.generate_key(args.name, overwrite=args.force, db=db, actor=actor())
+        info = sync.generate_key(args.name, overwrite=args.force, db=db, actor=actor(args))
     finally:
         db.dispose()
     if args.output:
@@ -90,7 +90,7 @@ def cmd_register_key(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
     db = open_db(args)
     try:
-        key = sync.register_key(db, args.name, data, actor=actor())
+        key = sync.register_key(db, args.name, data, actor=actor(args))
     finally:
         db.dispose()
     say(f"registered '{key.name}'")
@@ -130,7 +130,7 @@ def cmd_exchange_export(args: argparse.Namespace) -> int:
     progress = Progress("exporting")
     try:
         result = sync.export_package(
-            db, args.output, since=args.since, actor=actor(), progress=progress
+            db, args.output, since=args.since, actor=actor(args), progress=progress
         )
     finally:
         progress.clear()
@@ -191,9 +191,9 @@ def cmd_exchange_import(args: argparse.Namespace) -> int:
     progress = Progress("importing")
     try:
         if args.dry_run:
-            result = sync.preview_import(db, args.file, actor=actor())
+            result = sync.preview_import(db, args.file, actor=actor(args))
         else:
-            result = sync.apply_import(db, args.file, actor=actor(), progress=progress)
+            result = sync.apply_import(db, args.file, actor=actor(args), progress=progress)
     finally:
         progress.clear()
         db.dispose()
@@ -247,7 +247,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     choice = "mine" if args.keep_mine else "theirs"
     db = open_db(args)
     try:
-        change = sync.resolve_conflict(db, args.id, choice, actor=actor())
+        change = sync.resolve_conflict(db, args.id, choice, actor=actor(args))
     finally:
         db.dispose()
     if choice == "mine":

@@ -102,7 +102,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             args.output,
             headers=args.headers,
             audience=args.audience,
-            actor=actor(),
+            actor=actor(args),
             values=args.values,
         )
     finally:

@@ -16,9 +16,19 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from workinggroup_app.cli import database, demo, exchange, export, records, report, setup, sheets
+from workinggroup_app.cli import (
+    database,
+    demo,
+    exchange,
+    export,
+    records,
+    report,
+    setup,
+    sheets,
+    users,
+)
 from workinggroup_app.cli import desktop as desktop_commands
-from workinggroup_app.cli.base import LANGS, USAGE, guarded
+from workinggroup_app.cli.base import LANGS, USAGE, USER_ENV, guarded
 
 if TYPE_CHECKING:
     from workinggroup_app.cli.desktop import Desktop
@@ -50,6 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite file path or postgresql://user@host/db (default: $WORKINGGROUP_DATABASE_URL "
         "or a file in the user's data folder)",
     )
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"sign in as this account (default: ${USER_ENV}); every command that reads or "
+        "changes records needs a sign-in",
+    )
+    p.add_argument(
+        "--password-stdin",
+        dest="password_from_stdin",
+        action="store_true",
+        help="read the sign-in password from the first line of standard input "
+        "(otherwise it is asked on the terminal)",
+    )
     p.add_argument("--lang", choices=LANGS, help="language of the interface and messages")
     p.add_argument("--demo", action="store_true", help="start the desktop app with demo data")
     p.add_argument(
@@ -61,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     # one module per group of commands; each registers its handlers (func)
     for group in (
         setup,
+        users,
         database,
         demo,
         records,

@@ -79,7 +79,7 @@ def cmd_transition(args: argparse.Namespace) -> int:
         outcome = args.outcome
         if outcome and wf is not None and wf.outcome_vocabulary:
             outcome = _key(wf.outcome_vocabulary, outcome)
-        change = Services(db, actor()).transition(
+        change = Services(db, actor(args)).transition(
             rt.key,
             rid,
             target,
@@ -136,7 +136,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         rt, rid, version = _find(db, args.type, args.reference)
-        change = Services(db, actor()).update(rt.key, rid, values, version)
+        change = Services(db, actor(args)).update(rt.key, rid, values, version)
     finally:
         db.dispose()
     if change.action == "none":

@@ -77,7 +77,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         report = export_review(
-            db, args.output, audience=args.audience, today=args.today, actor=actor()
+            db, args.output, audience=args.audience, today=args.today, actor=actor(args)
         )
     finally:
         db.dispose()

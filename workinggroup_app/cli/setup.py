@@ -84,7 +84,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         office=OfficeProfile(args.side, args.office_name, args.default_releasability),
         load_reference_data=not args.no_reference_data,
     )
-    db = open_db(args)
+    db = open_db(args, sign_in_as="nobody")  # set-up itself refuses a database with accounts
     try:
         result = set_up(db, request)
         where = db.display_name

@@ -28,6 +28,7 @@ from workinggroup_app.cli.base import (
     missing_file,
     open_db,
     say,
+    sign_in_name,
     word_for,
 )
 
@@ -107,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             db,
             args.type,
             args.file,
-            actor=actor(),
+            actor=actor(args),
             dry_run=args.dry_run,
             exclude=exclude,
             progress=progress,
@@ -146,7 +147,7 @@ def _import_workbook(args: argparse.Namespace) -> int:
     progress = Progress("checking" if args.dry_run else "importing")
     try:
         report = import_workbook(
-            db, args.file, actor=actor(), dry_run=args.dry_run, progress=progress
+            db, args.file, actor=actor(args), dry_run=args.dry_run, progress=progress
         )
     finally:
         progress.clear()
@@ -188,10 +189,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def _agencies(args: argparse.Namespace) -> list[str]:
     """The agencies a template's dropdowns offer: the shipped ones, and the database's own
-    when there is a database already (a template never creates one)."""
+    when there is a database already and someone signed in (a template never creates one)."""
     from workinggroup_app.exchange.sheets.template import dropdown_agencies
 
-    if missing_file(database_url(args)) is not None:
+    if missing_file(database_url(args)) is not None or sign_in_name(args) is None:
         return dropdown_agencies(None)
     db = open_db(args, migrate=False)  # writing a template never upgrades a database
     try:

@@ -33,6 +33,8 @@ RULES: dict[tuple[str, str], frozenset[str]] = {
     ("exchange", "*"): _SENIOR,
     ("manage_users", "*"): frozenset({"administrator"}),
     ("audit_view", "*"): _SENIOR,
+    # schema upgrades, backups, restores, encryption keys: the whole file at once
+    ("maintain_database", "*"): frozenset({"administrator"}),
 }
 
 
@@ -57,8 +59,10 @@ def require(actor: Actor, action: str, record_type: str = "*") -> None:
     if not allowed(actor.role, action, record_type):
         what = word("record_type_plural", record_type) if record_type != "*" else ""
         what_zh = word("record_type_plural", record_type, "zh") if record_type != "*" else ""
+        verb = action.replace("_", " ")
         raise PermissionDenied(
-            f"Your role ({word('role', actor.role)}) may not {action.replace('_', ' ')} "
-            f"{what.lower() if what else 'this'}.",
-            f"您的角色（{word('role', actor.role, 'zh')}）无权对{what_zh or '此项'}执行该操作。",
+            f"Your role ({word('role', actor.role)}) may not {verb}"
+            f"{' ' + what.lower() if what else ''}.",
+            f"您的角色（{word('role', actor.role, 'zh')}）无权"
+            f"{'对' + what_zh + '执行该操作' if what_zh else '执行该操作'}。",
         )

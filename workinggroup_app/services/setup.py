@@ -55,7 +55,7 @@ def set_up(db: Database, request: SetupRequest) -> SetupResult:
     def work(session: Session) -> SetupResult:
         if session.execute(select(func.count()).select_from(User)).scalar_one():
             raise AlreadySetUp()
-        actor = users.actor_of(account.add(session, by=account.name, first_run=True))
+        actor = users.actor_of(account.add(db, session, by=account.name, first_run=True))
         office.save_profile_in(session, actor, profile)
         merged = reference_data.merge_in(session, actor) if request.load_reference_data else None
         return SetupResult(actor, profile, merged)

@@ -19,13 +19,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from workinggroup_app.audit import trail
@@ -35,6 +35,7 @@ from workinggroup_app.domain.models import User, utcnow
 from workinggroup_app.domain.permissions import ROLES, Actor, require
 from workinggroup_app.domain.vocabulary import word
 from workinggroup_app.services.core import Change
+from workinggroup_app.storage.credentials import AccountState
 from workinggroup_app.storage.database import Database
 
 MAX_FAILED_ATTEMPTS = 5
@@ -300,6 +301,22 @@ def _granted(
     return _change(user, fields)
 
 
+def _keep(
+    db: Database,
+    session: Session,
+    user: User,
+    password: str | None = None,
+    *,
+    created: bool = False,
+) -> None:
+    """The account's key-file entry and server login follow it (storage/credentials.py)."""
+    session.flush()
+    db.account_saved(
+        session,
+        AccountState(user.username, user.role, bool(user.active), password, created),
+    )
+
+
 def _change(user: User, fields: tuple[str, ...]) -> Change:
     return Change("user", "permission", (user.id,), user.username, 0, fields)
 
@@ -308,7 +325,10 @@ def _change(user: User, fields: tuple[str, ...]) -> Change:
 
 
 def first_run_needed(db: Database) -> bool:
-    """True when the database has no account yet: the first start creates the administrator."""
+    """True when the database has no account yet: the first start creates the administrator
+    (also before the schema is made: ``db upgrade`` of a new file)."""
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return True
     with db.session() as s:
         return s.execute(select(func.count()).select_from(User)).scalar_one() == 0
 
@@ -418,15 +438,16 @@ class _NewAccount:
     display: str
     role: str
     hashed: str
+    password: str = field(repr=False)
 
     @classmethod
     def checked(cls, username: str, password: str, role: str, display_name: str) -> _NewAccount:
         name = _check_username(username)
         pw = check_password(password, name)
         display = validators.clean_text(display_name, multiline=False)[:200]
-        return cls(name, display, role, hasher.hash(pw))
+        return cls(name, display, role, hasher.hash(pw), pw)
 
-    def add(self, session: Session, *, by: str, first_run: bool = False) -> User:
+    def add(self, db: Database, session: Session, *, by: str, first_run: bool = False) -> User:
         """The new, active account, with the audit event that names who created it."""
         user = User(
             username=self.name,
@@ -445,6 +466,7 @@ class _NewAccount:
         else:
             changes["active"] = [None, True]
         _audit(session, by, "permission", user, self.name, changes)
+        _keep(db, session, user, self.password, created=True)
         return user
 
 
@@ -469,8 +491,28 @@ def create_first_administrator(
                 "An administrator already exists; sign in instead.",
                 "管理员已存在；请直接登录。",
             )
-        user = account.add(session, by=account.name, first_run=True)
+        user = account.add(db, session, by=account.name, first_run=True)
         return _actor(user)
+
+    return db.write(work)
+
+
+def create_role_accounts(db: Database, password: str) -> list[str]:
+    """One account per role, named after it (``administrator`` ... ``viewer``), all with
+    ``password``: the demo's and scripts' way in. Only on a database with no account."""
+    accounts = [_NewAccount.checked(role, password, role, word("role", role)) for role in ROLES]
+
+    def work(session: Session) -> list[str]:
+        if session.execute(select(func.count()).select_from(User)).scalar_one():
+            raise DomainError(
+                "This database has accounts already; the demo accounts are made only on a "
+                "database without any.",
+                "此数据库已有账户；演示账户只在没有任何账户的数据库中创建。",
+            )
+        first = accounts[0]
+        for account in accounts:
+            account.add(db, session, by=first.name, first_run=account is first)
+        return [a.name for a in accounts]
 
     return db.write(work)
 
@@ -495,7 +537,7 @@ def create_user(
                 f"The user name '{account.name}' is taken.",
                 f"用户名“{account.name}”已被使用。",
             )
-        user = account.add(session, by=actor.username)
+        user = account.add(db, session, by=actor.username)
         return _change(user, ("username", "role", "active"))
 
     return db.write(work)
@@ -515,6 +557,7 @@ def set_role(db: Database, actor: Actor, username: str, role: str) -> Change:
         if old == "administrator" and user.active and _active_admins(session) <= 1:
             raise _last_admin_error()
         user.role = role
+        _keep(db, session, user)
         _audit(session, actor.username, "permission", user, user.username, {"role": [old, role]})
         return _change(user, ("role",))
 
@@ -538,6 +581,7 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> Chang
         if not active and user.role == "administrator" and _active_admins(session) <= 1:
             raise _last_admin_error()
         user.active = bool(active)
+        _keep(db, session, user)
         return _granted(session, actor, user, {"active": [not active, bool(active)]}, ("active",))
 
     return db.write(work)
@@ -594,6 +638,7 @@ def set_password(
             .values(password_hash=hashed, failed_attempts=0, locked_until=None)
             .execution_options(synchronize_session=False)
         )
+        _keep(db, session, user, pw)
         return _granted(
             session, actor, user, {"password": "changed" if own else "reset"}, ("password",)
         )

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workinggroup_app.storage.credentials import AccountKeeper, AccountState, Credentials
 from workinggroup_app.storage.engine import check_sqlite_integrity, create_app_engine, normalise_url
 from workinggroup_app.storage.migrate import schema_state, upgrade
 from workinggroup_app.storage.paths import default_database_url
@@ -22,9 +23,12 @@ from workinggroup_app.storage.paths import default_database_url
 class Database:
     """An open database: its engine and session factory. One per application window."""
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, *, credentials: Credentials | None = None) -> None:
         self.url = url
         self.engine = engine
+        # the person who opened it (see storage/credentials.py); None for set-up and tests
+        self.credentials = credentials
+        self.keepers: list[AccountKeeper] = []
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         # On SQLite, write transactions take the lock at BEGIN (BEGIN IMMEDIATE). Reads use
         # their own engine with ordinary deferred transactions, so a long read (a list, an
@@ -66,13 +70,20 @@ class Database:
                 session.close()
         raise AssertionError("unreachable")
 
+    def account_saved(self, session: Session, account: AccountState) -> None:
+        """Tell every keeper of credentials (key file, server logins) about an account."""
+        for keeper in self.keepers:
+            keeper.account_saved(session, account)
+
     def dispose(self) -> None:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+def open_database(
+    url: str | None = None, *, migrate: bool = True, credentials: Credentials | None = None
+) -> Database:
     url = normalise_url(url or default_database_url())
     engine = create_app_engine(url)
     try:
@@ -85,4 +96,4 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     except BaseException:
         engine.dispose()
         raise
-    return Database(url, engine)
+    return Database(url, engine, credentials=credentials)

@@ -6,7 +6,6 @@ on PostgreSQL (this module's ``db``)."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import shutil
 from pathlib import Path
@@ -15,8 +14,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from tests.helpers import TODAY, World
-from workinggroup_app.cli import sheets as cli_sheets
+from tests.helpers import TODAY, World, run_command
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
@@ -582,13 +580,7 @@ def test_templates_in_both_header_styles_map_back_to_every_column(tmp_path):
 
 
 def cli(url: str, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    parser.add_argument("--lang")
-    sub = parser.add_subparsers(dest="command")
-    cli_sheets.add_commands(sub)
-    args = parser.parse_args(["--database-url", url, *argv])
-    return args.func(args)
+    return run_command(url, *argv)
 
 
 def test_cli_import_exits_non_zero_when_anything_is_rejected(world, db, tmp_path, capsys):

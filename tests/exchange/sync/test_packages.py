@@ -3,7 +3,6 @@ signed; anything altered is refused whole; merging never overwrites a local edit
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -17,8 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import World
-from workinggroup_app.cli import exchange as cli_exchange
+from tests.helpers import World, run_command
 from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import PermissionDenied
 from workinggroup_app.domain.permissions import Actor
@@ -488,13 +486,7 @@ def test_registering_a_key_twice_or_a_bad_key_is_refused(us, tmp_path):
 
 
 def cli(db_path, *argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url")
-    parser.add_argument("--lang")
-    sub = parser.add_subparsers(dest="command")
-    cli_exchange.add_commands(sub)
-    args = parser.parse_args(["--database-url", str(db_path), *argv])
-    return args.func(args)
+    return run_command(str(db_path), *argv)
 
 
 def test_the_command_line_round_trip(db_path, tmp_path, sqlite_template, capsys, monkeypatch):

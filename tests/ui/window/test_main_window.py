@@ -751,7 +751,7 @@ def test_screenshots_of_every_list_record_and_the_search(ctx, dataset, db, tmp_p
 
     from workinggroup_ui.tools.screenshot import take_screenshots
 
-    shots = take_screenshots(tmp_path / "shots", lang="zh_CN", database_url=db.url)
+    shots = take_screenshots(tmp_path / "shots", lang="zh_CN", db=db)
     paths = [p for p in shots if "-setup-" not in p.name]  # the set-up wizard's come last
     names = [p.name for p in paths]
     assert len(names) == 18  # the dashboard, 8 lists, 8 records, the global search
