@@ -7,6 +7,7 @@ import csv
 import hashlib
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -463,7 +464,25 @@ def test_audit_verify_finds_tampering(cli, db_file):
         w.make("case", title_en=f"Case {i}")
     database.dispose()
     # the five cases and the sign-in of verify itself
-    assert cli("audit", "verify").stdout.strip() == f"audit trail intact: {merged + 6:,} events"
+    assert cli("audit", "verify").stdout.strip() == (
+        f"audit trail intact: {merged + 6:,} events, no signed checkpoint yet"
+    )
+    # an export signs the chain; verify names that checkpoint and counts the events since
+    cli("export", "--type", "cases", "--format", "csv", "-o", str(db_file.parent / "c.csv"))
+    report = cli("audit", "verify").stdout
+    token = re.search(r"AC-\d+/\d+/[0-9a-f]{16}", report).group(0)
+    assert f"up to signed checkpoint {token} (" in report and "; 1 since" in report, report
+    assert f"matches {token}" in cli("audit", "verify", "--against", token).stdout
+    hostile = cli("audit", "verify", "--against", "=HYPERLINK(1)", ok=False)
+    assert hostile.returncode == 2 and "is not a checkpoint" in hostile.stderr
+
+    # the newest events deleted: the chain is whole, but the checkpoint covers them
+    conn = sqlite3.connect(str(db_file))
+    conn.execute("DELETE FROM audit_event WHERE id > (SELECT MAX(id) - 5 FROM audit_event)")
+    conn.commit()
+    conn.close()
+    gone = cli("audit", "verify", ok=False)
+    assert gone.returncode == 1 and "events are missing" in gone.stderr, gone.stderr
 
     conn = sqlite3.connect(str(db_file))
     conn.execute("UPDATE audit_event SET actor = 'mallory' WHERE id = 3")
@@ -544,6 +563,9 @@ def test_backup_of_a_postgresql_database_points_to_pg_dump(pg_url, tmp_path):
 def test_screenshots_are_written(cli, tmp_path):
     out = tmp_path / "shots"
     cli("db", "upgrade")
+    refused = cli("screenshot", "--out", str(out), ok=False)  # someone's records: sign in
+    assert refused.returncode == 2 and "sign in" in refused.stderr
+    cli.set_up()
     cli("screenshot", "--out", str(out), timeout=600)
     pngs = sorted(out.glob("*.png"))
     assert pngs

@@ -319,11 +319,16 @@ def test_one_audit_event_with_the_counts(db):
     with db.session() as s:
         events = s.execute(select(models.AuditEvent).order_by(models.AuditEvent.id)).scalars()
         events = events.all()
-    # the shipped reference data first, each record with its own event, then its summary
-    created = [e for e in events if e.action == "create"]
-    assert {e.record_type for e in created} == {"agency", "substance"}
-    assert len(created) == len(shipped.agencies) + len(shipped.substances)
-    assert [e.action for e in events[len(created) :]] == ["reference_data", "seed"]
+    # the shipped reference data first, each record with its own event, then its summary;
+    # then every demo record's creation, then the summary of the load
+    merged = len(shipped.agencies) + len(shipped.substances)
+    assert {e.action for e in events[:merged]} == {"create"}
+    assert events[merged].action == "reference_data"
+    demo = events[merged + 1 : -1]
+    assert {e.action for e in demo} == {"create"}
+    assert {e.record_type for e in demo} >= {"case", "referral", "action_item", "meeting"}
+    assert len(events) - 2 == sum(counts.values())  # one creation event per record
+    assert events[-1].action == "seed"
     assert {e.actor for e in events} == {"demo"}
     event = events[-1]
     assert json.loads(event.changes)["records"] == counts
@@ -548,18 +553,21 @@ def test_a_demo_export_imports_into_a_freshly_set_up_database(db, tmp_path, sqli
     from workinggroup_app.storage.database import open_database
 
     _seed(db, scale=200)
-    keys = tmp_path / "keys"
-    sync.generate_key("US demo", directory=keys)
+    keys, fresh_keys, secret = tmp_path / "keys", tmp_path / "fresh-keys", "demo passphrase"
+    sync.generate_key("US demo", directory=keys, passphrase=secret)
+    sync.generate_key("PRC demo", directory=fresh_keys, passphrase=secret)
+    sync.register_key(db, "PRC demo", (fresh_keys / sync.PUBLIC_KEY).read_bytes())
     package = tmp_path / "demo.wgx"
-    sync.export_package(db, package, key_dir=keys)
+    sync.export_package(db, package, key_dir=keys, passphrase=secret)
 
     fresh_path = tmp_path / "fresh.sqlite3"
     shutil.copyfile(sqlite_template, fresh_path)
     fresh = open_database(str(fresh_path))
+    opened = {"key_dir": fresh_keys, "passphrase": secret}
     try:
         reference_data.merge(fresh)  # what set-up and `db upgrade` do
         sync.register_key(fresh, "US demo", (keys / sync.PUBLIC_KEY).read_bytes())
-        plan = sync.preview_import(fresh, package)
+        plan = sync.preview_import(fresh, package, **opened)
         new = {(i.record_type, i.title) for i in plan.of(sync.NEW)}
         shipped_uuids = set(shipped.by_uuid())
         arriving = {i.uuid for i in plan.items if i.record_type in ("agency", "substance")}
@@ -568,7 +576,7 @@ def test_a_demo_export_imports_into_a_freshly_set_up_database(db, tmp_path, sqli
         own = {r[0] for r in demo_data.SUBSTANCES}
         assert {t[1] for t in new if t[0] == "substance"} <= own
         assert not plan.conflicts
-        sync.apply_import(fresh, package)
+        sync.apply_import(fresh, package, **opened)
         with fresh.session() as s:
             n_agencies = s.scalar(select(func.count()).select_from(models.Agency))
             assert n_agencies == len(shipped.agencies)

@@ -404,6 +404,20 @@ def test_every_page_has_marking_audience_and_page_x_of_y(db, tmp_path):
         assert "2026-03-05" in text  # generation date
 
 
+def test_the_footer_carries_a_checkpoint_the_audit_trail_can_be_checked_against(db, tmp_path):
+    from workinggroup_app.audit import checkpoints, trail
+
+    build_world(db)
+    trail.record(db, actor="alice", action="settings", changes={"office": [None, "DEA"]})
+    _report, text, _reader = export(db, tmp_path, "internal")
+    assert text.count("Audit checkpoint / 审计检查点 AC-") == _report.pages  # on every page
+    token = checkpoints.TOKEN.search(text).group(0)
+    with db.session() as s:
+        assert trail.verify(s, against=token).ok
+        signed = {cp.token for cp in checkpoints.all_checkpoints(s)}
+    assert token in signed
+
+
 def test_contents_and_outline_lead_to_the_sections(db, tmp_path):
     build_world(db)
     _report, _text, reader = export(db, tmp_path, "bilateral")

@@ -228,10 +228,12 @@ class AuditViewer(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.count_label)
         bar.addStretch(1)
-        bar.addWidget(self.verify_label, 2)
         bar.addWidget(self.clear_button)
         bar.addWidget(self.verify_button)
         layout.addLayout(bar)
+        # the result on a line of its own: a checkpoint's name and time need the width
+        layout.addWidget(self.verify_label)
+        self.verify_label.hide()
 
         self.model = AuditModel(ctx.db, ctx.actor, lang, self)
         self.table = QTableView()
@@ -364,6 +366,7 @@ class AuditViewer(QWidget):
     def verify(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
         self.verify_button.setEnabled(False)
+        self.verify_label.show()
         self.verify_label.setText(self.tr("Verifying…"))
 
         def work() -> Any:
@@ -372,14 +375,27 @@ class AuditViewer(QWidget):
 
         def done(result: Any) -> None:
             self.verify_button.setEnabled(True)
+            lang = self.ctx.lang
             if result.ok:
                 text = self.tr("The chain is intact: %n event(s) checked.", "", result.checked)
+                if result.checkpoint is not None:
+                    cp = result.checkpoint
+                    text += " " + (
+                        self.tr(
+                            "Signed checkpoint %1 (%2) matches; %n event(s) since.",
+                            "",
+                            result.since,
+                        )
+                        .replace("%1", cp.token)
+                        .replace("%2", cp.detail(lang))
+                    )
                 self.verify_label.setStyleSheet("color: #1b5e20;")
             else:
+                reason = result.reason_zh if lang.startswith("zh") else result.reason
                 text = (
                     self.tr("The chain is broken at event #%1: %2.")
-                    .replace("%1", str(result.first_bad_id))
-                    .replace("%2", result.reason)
+                    .replace("%1", str(result.first_bad_id or ""))
+                    .replace("%2", reason)
                 )
                 self.verify_label.setStyleSheet("color: #b00020; font-weight: bold;")
             self.verify_label.setText(text)

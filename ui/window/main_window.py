@@ -343,8 +343,17 @@ class MainWindow(WindowActions, RecordTabs, WindowDialogs, QMainWindow):
         self.save_settings()
         if self.ctx is not None:
             self.ctx.ops.wait(10_000)
+            self._sign_audit_trail()
         event.accept()
         super().closeEvent(event)
+
+    def _sign_audit_trail(self) -> None:
+        """The audit chain signed as this session leaves it; a failure must not keep the
+        window open (the next checkpoint covers these events too), so it is logged only."""
+        try:
+            self.ctx.services.sign_audit("quit")
+        except Exception:
+            log.exception("could not sign the audit trail at quit")
 
     def save_settings(self) -> None:
         self.settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))

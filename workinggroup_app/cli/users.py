@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from workinggroup_app.cli.base import UsageError, actor, open_db, say, word_for
+from workinggroup_app.domain import vocabulary
 from workinggroup_app.domain.permissions import ROLES
 
 
@@ -165,13 +166,6 @@ def cmd_set_role(args: argparse.Namespace) -> int:
     )
 
 
-_ACTIONS: dict[str, tuple[str, str]] = {
-    "disable": ("disabled", "已停用"),
-    "enable": ("enabled", "已启用"),
-    "unlock": ("unlocked", "已解锁"),
-}
-
-
 def cmd_account_action(args: argparse.Namespace) -> int:
     from workinggroup_app.services import users
 
@@ -184,7 +178,7 @@ def cmd_account_action(args: argparse.Namespace) -> int:
             change = users.set_active(db, who, args.name, args.action == "enable")
     finally:
         db.dispose()
-    en, zh = _ACTIONS[args.action]
+    en, zh = vocabulary.pair("account_action", args.action)
     return _done(args, change, f"{change.reference}: {en}", f"{change.reference}：{zh}")
 
 

@@ -38,7 +38,7 @@ class Seeder(ReferenceData, Meetings, Cases, Referrals, ActionItems, Indexes):
         }
         if self.reference is not None:
             changes["reference_data"] = self.reference.version
-        audit_seed(self.session, changes)
+        audit_seed(self.session, changes, self.first_id)
 
     def run(self) -> SeedResult:
         start = time.perf_counter()

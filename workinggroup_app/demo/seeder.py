@@ -4,7 +4,6 @@ referrals, action items, search index), writing rows in bulk inside one transact
 
 from __future__ import annotations
 
-import json
 import random
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -12,10 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from workinggroup_app.demo.catalogue import load
-from workinggroup_app.demo.tables import COLUMNS, ID_TABLES, SEARCH_TABLE, text_fields
+from workinggroup_app.demo.tables import (
+    COLUMNS,
+    ID_TABLES,
+    RECORD_TABLES,
+    SEARCH_TABLE,
+    text_fields,
+)
 from workinggroup_app.demo.writer import BATCH, BulkWriter, Clock, Thing, quote_name, uuid4_text
 from workinggroup_app.services.reference_data import TYPES, MergeReport, ShippedData
 from workinggroup_app.storage.reference_numbers import format_reference, reserve_block
@@ -103,6 +109,7 @@ class SeederBase:
             self.next_id[table] = (
                 int(self.w.scalar(f"SELECT MAX(id) FROM {quote_name(table)}") or 0) + 1
             )
+        self.first_id = dict(self.next_id)  # the records of this load are from here on
         # UUIDs come from their own stream, mixed with the ids already used, so that seeding
         # a database twice never repeats one while a fresh database stays deterministic.
         already = sum(self.next_id.values()) - len(self.next_id)
@@ -302,25 +309,33 @@ class SeederBase:
     DEFERRED_INDEX_TABLES = ("search_text", "action_item", "status_change", "referral")
 
 
-def audit_seed(session: Session, changes: dict[str, Any]) -> None:
-    """One audit event for the whole load, chained by ``audit.append`` when it exists."""
-    try:
-        from workinggroup_app.audit import trail
-    except ImportError:  # the audit module is not there yet: an unchained row
-        from workinggroup_app.domain.models import AuditEvent
+def audit_seed(session: Session, changes: dict[str, Any], first_id: dict[str, int]) -> None:
+    """The audit events of a load: one creation event per record it wrote (so every demo
+    record's history starts with its creation), then one for the whole load. Chained in
+    one pass by ``trail.append_many``."""
+    from workinggroup_app.audit import trail
 
-        session.add(
-            AuditEvent(
-                actor=SEED_ACTOR,
-                action="seed",
-                changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
-                prev_hash="",
-                hash="",
-            )
+    # the changes of each as dumps_changes writes them (references are ASCII: no escaping)
+    changes_text = '{{"reference": [null, "{}"], "source": [null, "demo data"]}}'
+    events: list[dict[str, Any]] = []
+    for table in RECORD_TABLES:
+        rows = session.execute(
+            text(f"SELECT id, reference FROM {quote_name(table)} WHERE id >= :first ORDER BY id"),
+            {"first": first_id.get(table, 1)},
         )
-        session.flush()
-        return
-    trail.append(session, actor=SEED_ACTOR, action="seed", changes=changes)
+        events.extend(
+            {
+                "actor": SEED_ACTOR,
+                "action": "create",
+                "record_type": table,
+                "record_id": record_id,
+                "reference": reference,
+                "changes_text": changes_text.format(reference),
+            }
+            for record_id, reference in rows
+        )
+    events.append({"actor": SEED_ACTOR, "action": "seed", "changes": changes})
+    trail.append_many(session, events)
 
 
 def sqlite_bulk_settings(raw: Any, big: bool) -> Callable[[], None]:

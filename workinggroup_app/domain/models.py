@@ -399,6 +399,26 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_event_record", "record_type", "record_id"),)
 
 
+class AuditCheckpoint(Base):
+    """A signed statement of the audit chain's head: how many events it held, the last one's
+    id and hash, when, signed with the installation's Ed25519 audit key. Deleting or changing
+    events a checkpoint covers no longer matches it; copies live outside the database (PDF
+    footers, exchange packages), so deleting checkpoints too is caught by comparing one."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event_count: Mapped[int] = mapped_column(Integer)
+    head_id: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(16), default="")
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    public_key: Mapped[str] = mapped_column(String(64))  # raw Ed25519 key, hex
+    signature: Mapped[str] = mapped_column(String(128))  # hex
+
+    __table_args__ = (Index("ix_audit_checkpoint_head_id", "head_id"),)
+
+
 class AppSetting(Base):
     """One setting of this installation (office profile, shipped reference data loaded)."""
 

@@ -184,7 +184,13 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
         ("settings", "Settings changed", "设置变更"),
         ("keygen", "Signing key created", "创建签名密钥"),
         ("register_key", "Counterpart key registered", "登记对方公钥"),
+        ("protect_key", "Private key protected by a passphrase", "私钥设置口令保护"),
         ("resolve_conflict", "Exchange conflict resolved", "解决交换冲突"),
+        # written by the PostgreSQL server for a row changed without the application
+        # (storage/server_roles.py): the actor is the server login that changed it
+        ("server_insert", "Added outside the application", "在应用程序之外添加"),
+        ("server_update", "Changed outside the application", "在应用程序之外修改"),
+        ("server_delete", "Deleted outside the application", "在应用程序之外删除"),
     ),
     # --- labels printed or shown beside the stored words -------------------------------
     # figure and chart titles of the dashboard and the manager's review
@@ -345,6 +351,17 @@ VOCABULARIES: dict[str, tuple[Word, ...]] = {
     ),
     # what the audit trail names besides records
     "audit_subject": (("user", "User account", "用户账户"),),
+    # the signed checkpoints of the audit trail, as footers and packages print them
+    "audit_checkpoint": (
+        ("checkpoint", "Audit checkpoint", "审计检查点"),
+        ("key", "key", "密钥"),
+    ),
+    # what an administrator's command did to an account (cli users disable|enable|unlock)
+    "account_action": (
+        ("disable", "disabled", "已停用"),
+        ("enable", "enabled", "已启用"),
+        ("unlock", "unlocked", "已解锁"),
+    ),
     # the shipped reference data (services.reference_data): the label of a substance's
     # source in its notes, and why a merge left a local record as it was
     "reference_data": (

@@ -101,7 +101,10 @@ def export_review(
         dash = compute(session, today, audience, None, now=now, sessions=db.session)
     target = Path(out_path)
     with written_whole(target, make_parents=True, suffix=".part") as tmp:
-        pages = render_review(dash, tmp, progress=progress)
+        signed = trail.checkpoint(db, "review", actor.username)
+        pages = render_review(
+            dash, tmp, progress=progress, checkpoint=signed.footer if signed else ""
+        )
         trail.record(  # every export leaves a trace, as CSV, XLSX and packets do
             db,
             actor=actor.username,
@@ -372,7 +375,7 @@ def _two(en: str, zh: str, sep: str = " / ") -> str:
     return en if en == zh or not zh else f"{en}{sep}{zh}"
 
 
-def _canvas_class(font: str, dash: Dashboard) -> Any:
+def _canvas_class(font: str, dash: Dashboard, checkpoint: str = "") -> Any:
     """A canvas that prints the marking, the audience and 'Page X of Y' on each page."""
     marking = both("caveat", "SBU")
     audience = audience_label(dash.audience)
@@ -387,6 +390,8 @@ def _canvas_class(font: str, dash: Dashboard) -> Any:
         c.setFont(font, 7.5)
         c.setFillColor(GREY)
         c.drawString(left, 32, clean(footer))
+        if checkpoint:
+            c.drawString(left, 22, clean(checkpoint))
         c.setFillColor(NAVY)
         c.drawRightString(right, 32, f"Page {page} of {total} / 第 {page} 页，共 {total} 页")
         c.restoreState()
@@ -398,7 +403,13 @@ def _canvas_class(font: str, dash: Dashboard) -> Any:
     return ReviewCanvas
 
 
-def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None = None) -> int:
+def render_review(
+    dash: Dashboard,
+    out_path: Path,
+    *,
+    progress: Progress | None = None,
+    checkpoint: str = "",
+) -> int:
     """Draw ``dash`` into ``out_path``; returns the number of pages."""
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
@@ -426,7 +437,7 @@ def render_review(dash: Dashboard, out_path: Path, *, progress: Progress | None 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     if progress is not None:
         progress(0, total)
-    doc.build(story, canvasmaker=_canvas_class(review.font, dash))
+    doc.build(story, canvasmaker=_canvas_class(review.font, dash, checkpoint))
     if progress is not None:
         progress(total, total)
     return doc.page

@@ -45,6 +45,10 @@ class Services(Validation, Transitions, MeetingContent):
     """Write operations for one user on one database: create, update, archive and restore
     here; validation, status transitions and a meeting's parts from the modules beside it."""
 
+    def sign_audit(self, reason: str) -> trail.Checkpoint | None:
+        """A signed checkpoint of the audit chain as it stands (at quit, for instance)."""
+        return trail.checkpoint(self.db, reason, self.actor.username)
+
     def create(self, type_key: str, values: Mapping[str, Any]) -> Change:
         rt = record_type(type_key)
         require(self.actor, "create", rt.key)

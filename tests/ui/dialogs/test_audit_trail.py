@@ -165,6 +165,21 @@ def test_verify_reports_a_tampered_event(viewer, ctx, db, qtbot):
     assert "#2" in viewer.verify_label.text()
 
 
+def test_verify_names_the_signed_checkpoint_and_finds_the_newest_events_deleted(
+    viewer, ctx, db, qtbot
+):
+    signed = ctx.services.sign_audit("test")
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "intact" in viewer.verify_label.text())
+    assert f"Signed checkpoint {signed.token}" in viewer.verify_label.text()
+    assert "0 event(s) since" in viewer.verify_label.text()
+    with db.engine.begin() as conn:  # the newest two events gone: the links still hold
+        conn.execute(text("DELETE FROM audit_event WHERE id > 2"))
+    qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "broken" in viewer.verify_label.text())
+    assert "events are missing" in viewer.verify_label.text()
+
+
 def test_new_changes_appear_without_reopening(viewer, ctx, qtbot):
     ctx.ops.run(lambda: ctx.services.create("case", {"title_en": "New", "title_zh": "新"}))
     qtbot.waitUntil(lambda: viewer.model.rowCount() == 5, timeout=10000)

@@ -19,6 +19,7 @@ ReportLab is imported only when a packet is made (start-up time matters).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workinggroup_app.audit import trail
 from workinggroup_app.domain.permissions import SYSTEM, Actor, require
 from workinggroup_app.storage.files import written_whole
 
@@ -77,6 +79,9 @@ def export_packet(
     require(actor, "export_bilateral" if audience == "bilateral" else "export", "meeting")
     started = time.perf_counter()
     data = load(db, meeting_reference, audience, today)
+    signed = trail.checkpoint(db, "packet", actor.username)
+    if signed is not None:
+        data = dataclasses.replace(data, checkpoint=signed.footer)
     target = Path(out_path)
     with written_whole(target, make_parents=True, suffix=".part") as tmp:
         pages = render_packet(data, tmp, progress=progress)
@@ -95,7 +100,6 @@ def _record_export(
 ) -> None:
     from sqlalchemy import select
 
-    from workinggroup_app.audit import trail
     from workinggroup_app.domain.models import Meeting
 
     with db.sessions.begin() as session:

@@ -191,6 +191,8 @@ class PacketData:
     completed: list[ActionEntry]
     # (status, owner side) -> number of distinct action items shown anywhere in the packet
     chart: dict[tuple[str, str], int] = field(default_factory=dict)
+    # the audit trail's signed checkpoint just before this packet, printed in its footer
+    checkpoint: str = ""
 
     @property
     def heads_of_delegation(self) -> dict[str, list[Attendee]]:

@@ -132,6 +132,7 @@ def page_decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
     day = data.generated_on.isoformat()
     generated_en, generated_zh = pair("packet", "generated")
     generated = f"{generated_en} {day} / {generated_zh} {day}"
+    checkpoint = f" · {data.checkpoint}" if data.checkpoint else ""
     navy, grey = colors.HexColor(NAVY), colors.HexColor(GREY)
 
     def decorate(c: Canvas, page: int, total: int) -> None:
@@ -140,7 +141,7 @@ def page_decorator(data: PacketData) -> Callable[[Canvas, int, int], None]:
         c.setFont(FONT, 7.5)
         c.drawString(left, 34, f"{marking} · {audience}")
         c.setFillColor(grey)
-        c.drawString(left, 24, f"{ref} · {generated}")
+        c.drawString(left, 24, f"{ref} · {generated}{checkpoint}")
         c.setFillColor(navy)
         c.setFont(FONT, 8.5)
         c.drawRightString(right, 34, f"Page {page} of {total}")
