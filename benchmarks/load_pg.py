@@ -3,9 +3,10 @@
 Run: ``.venv/bin/python -m benchmarks.load_pg [--users 20] [--seconds 30] [--pool 12]``.
 Creates a fresh database (<name>_load on the server of WORKINGGROUP_BENCH_POSTGRES_URL,
 default postgresql+psycopg://postgres@127.0.0.1:5432/wg_bench; never the shared ``test``
-database), upgrades it as the owner, applies packaging/postgres/roles.sql with psql (group
-roles wg_load_app / wg_load_admin) and makes one login role per user, wg_load_01..20. Each
-simulated user is a thread with its own connection as its own role, and repeatedly creates
+database), upgrades it as the owner (which makes the database's group roles and grants,
+storage/server_roles.py) and adds one coordinator account per user, load01..20, each with
+its own server login (``<database>_load01`` ...). Each simulated user is a thread with its
+own connection as its own login, and repeatedly creates
 an action item, edits one, or moves one to another status, picking from a small pool shared
 by everybody (new items join the pool), with a short think time between reading a record
 and saving it, so stale edits happen. At the end it prints throughput, p95 latency per
@@ -18,14 +19,11 @@ status changes == creation + transitions; stale-edit refusals are counted separa
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
@@ -37,11 +35,12 @@ from workinggroup_app.domain import models
 from workinggroup_app.domain.errors import StaleEditError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.domain.workflows import WORKFLOWS
+from workinggroup_app.services import users
 from workinggroup_app.services.records import Services
+from workinggroup_app.storage.credentials import Credentials
 from workinggroup_app.storage.database import open_database
 
-ROLES_SQL = Path(__file__).resolve().parent.parent / "packaging" / "postgres" / "roles.sql"
-APP_ROLE, ADMIN_ROLE = "wg_load_app", "wg_load_admin"
+PASSWORD = "load benchmark password"
 OPS = ("create", "update", "transition")
 WEIGHTS = (1, 5, 4)
 
@@ -55,13 +54,11 @@ def fresh_database(url: str) -> None:
     admin.dispose()
 
 
-def psql(url: str, *variables: str) -> None:
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    args = ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", plain, "-f", str(ROLES_SQL)]
-    for v in (f"app_role={APP_ROLE}", f"admin_role={ADMIN_ROLE}", *variables):
-        args += ["-v", v]
-    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
+def without_user(url: str) -> str:
+    """The address as a person's desktop has it: no user name, so each connects as their
+    own login (storage/server_roles.person_url)."""
+    u = make_url(url)
+    return f"{u.drivername}://{u.host or '127.0.0.1'}:{u.port or 5432}/{u.database}"
 
 
 class Ledger:
@@ -79,8 +76,8 @@ class Ledger:
 
 
 def user(n: int, url: str, ledger: Ledger, until: float, seed: int) -> None:
-    name = f"wg_load_{n:02d}"
-    db = open_database(make_url(url).set(username=name).render_as_string(), migrate=False)
+    name = f"load{n:02d}"
+    db = open_database(without_user(url), migrate=False, credentials=Credentials(name, PASSWORD))
     services = Services(db, Actor(name, "coordinator"))
     rng = random.Random(seed)
     flow = WORKFLOWS["action_item"]
@@ -155,14 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     url = pg_url("load")
-    print(f"database: {make_url(url).database} (fresh), roles.sql applied, {args.users} roles")
+    print(f"database: {make_url(url).database} (fresh), {args.users} logins of their own")
     fresh_database(url)
-    owner = open_database(url)  # the owner upgrades the schema
-    psql(url)
+    owner = open_database(url)  # the owner upgrades the schema and makes the group roles
+    admin = users.create_first_administrator(owner, "load-owner", PASSWORD)
     for n in range(1, args.users + 1):
-        psql(url, f"new_user=wg_load_{n:02d}")
+        users.create_user(owner, admin, f"load{n:02d}", PASSWORD, "coordinator")
     ledger = Ledger()
-    seeder = Services(owner, Actor("wg_load_owner", "administrator"))
+    seeder = Services(owner, admin)
     for i in range(args.pool):
         change = seeder.create(
             "action_item",

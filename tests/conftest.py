@@ -124,8 +124,25 @@ def pg_database(template: str | None = None) -> Iterator[str]:
         finally:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                drop_server_roles(conn, name)
     finally:
         admin.dispose()
+
+
+def drop_server_roles(conn, database: str) -> None:
+    """The cluster-wide roles ``db upgrade`` made for ``database`` (its groups
+    ``<name>:<role>`` and logins ``<name>_<user>``), once the database is dropped."""
+    from workinggroup_app.storage.server_roles import database_prefix
+
+    prefix = database_prefix(database)
+    names = conn.exec_driver_sql(
+        "SELECT rolname FROM pg_roles WHERE left(rolname, %(n)s) IN (%(g)s, %(l)s) "
+        "ORDER BY rolname LIKE '%%:%%', rolname",
+        {"n": len(prefix) + 1, "g": prefix + ":", "l": prefix + "_"},
+    ).scalars()
+    for role in list(names):
+        quoted = '"' + role.replace('"', '""') + '"'
+        conn.exec_driver_sql(f"DROP ROLE IF EXISTS {quoted}")
 
 
 @pytest.fixture
@@ -152,6 +169,8 @@ def empty_pg_tables(database) -> None:
             "SELECT quote_ident(tablename) FROM pg_tables "
             "WHERE schemaname = current_schema() AND tablename <> 'alembic_version'"
         ).scalars()
+        # past the append-only triggers of audit_event and status_change (test set-up only)
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         conn.exec_driver_sql(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from workinggroup_app.cli.base import (
     ERROR,
+    UsageError,
     actor,
     database_url,
     lang_of,
@@ -41,9 +42,18 @@ def add_commands(subparsers: Any) -> None:
 
     au = subparsers.add_parser("audit", help="audit trail")
     au_sub = au.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    au_sub.add_parser(
-        "verify", help="check that no audit event was changed or removed"
-    ).set_defaults(func=cmd_audit_verify)
+    av = au_sub.add_parser(
+        "verify",
+        help="check that no audit event was changed or removed: every link, every event and "
+        "every signed checkpoint",
+    )
+    av.add_argument(
+        "--against",
+        metavar="TOKEN",
+        help="a checkpoint copied from a PDF footer or an exchange package (AC-12/3456/1a2b...): "
+        "the trail must still hold it, even if checkpoints were deleted from the database",
+    )
+    av.set_defaults(func=cmd_audit_verify)
     hi = au_sub.add_parser("history", help="every audit event of one record, oldest first")
     hi.add_argument("reference", metavar="REFERENCE", help="e.g. REF-2026-0042")
     hi.set_defaults(func=cmd_audit_history)
@@ -66,6 +76,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Bring the schema to the latest revision, then merge the shipped reference data."""
     from workinggroup_app.services import reference_data
     from workinggroup_app.storage.migrate import schema_state, upgrade
+    from workinggroup_app.storage.server_roles import ensure_server_roles
 
     db = open_db(args, migrate=False, sign_in_as="first_run")
     try:
@@ -78,6 +89,15 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
             say(f"upgraded {db.display_name} from {before.current or 'empty'} to {before.head}")
             if backup:
                 say(f"backup of the previous version: {backup}")
+        groups = ensure_server_roles(db.engine)  # PostgreSQL: also when already up to date
+        if groups:
+            say(
+                word_for(
+                    args,
+                    f"server roles and grants up to date: {', '.join(groups)}",
+                    f"服务器角色与权限已更新：{'、'.join(groups)}",
+                )
+            )
         merged = reference_data.merge(db, actor(args))
         say(word_for(args, merged.summary_en(), merged.summary_zh()))
     finally:
@@ -129,20 +149,62 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from workinggroup_app.audit import trail
+    from workinggroup_app.audit import checkpoints, trail
     from workinggroup_app.storage.snapshot import snapshot_session
 
+    against = getattr(args, "against", None)
+    if against and checkpoints.parse_token(against) is None:
+        raise UsageError(
+            f"--against {against[:60]!r} is not a checkpoint: copy it from a PDF footer or a "
+            "package, e.g. AC-12/3456/1a2b3c4d5e6f7a8b"
+        )
     db = open_db(args, must_exist=True)
     try:
+        require(actor(args), "audit_view")
         with snapshot_session(db) as session:
-            result = trail.verify(session)
+            result = trail.verify(session, against=against)
     finally:
         db.dispose()
-    if result.ok:
-        say(f"audit trail intact: {result.checked:,} events")
-        return 0
-    print(f"audit trail broken at event #{result.first_bad_id}: {result.reason}", file=sys.stderr)
-    return ERROR
+    if not result.ok:
+        where = f" at event #{result.first_bad_id}" if result.first_bad_id else ""
+        message = word_for(
+            args,
+            f"audit trail broken{where}: {result.reason}",
+            f"审计记录已被破坏{where and f'（第 {result.first_bad_id} 号事件）'}："
+            f"{result.reason_zh}",
+        )
+        print(message, file=sys.stderr)
+        return ERROR
+    cp = result.checkpoint
+    if cp is None:
+        say(
+            word_for(
+                args,
+                f"audit trail intact: {result.checked:,} events, no signed checkpoint yet",
+                f"审计记录完整：{result.checked:,} 个事件，尚无已签名的检查点",
+            )
+        )
+    else:
+        say(
+            word_for(
+                args,
+                f"audit trail intact: {result.checked:,} events, up to signed checkpoint "
+                f"{cp.token} ({cp.detail('en')}); {result.since:,} since",
+                f"审计记录完整：{result.checked:,} 个事件，截至已签名的检查点 {cp.token}"
+                f"（{cp.detail('zh')}）；其后 {result.since:,} 个事件",
+            )
+        )
+    if against:
+        say(word_for(args, f"matches {against}", f"与 {against} 相符"))
+    for fp in sorted(result.foreign_keys):
+        say(
+            word_for(
+                args,
+                f"note: some checkpoints are signed by another installation's key {fp[:16]}",
+                f"注意：部分检查点由另一安装的密钥 {fp[:16]} 签名",
+            )
+        )
+    return 0
 
 
 def cmd_audit_history(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, inspect, text
 
 from workinggroup_app.domain.errors import DatabaseTooNewError, StorageError
 from workinggroup_app.storage.engine import backup_sqlite, sqlite_path
+from workinggroup_app.storage.server_roles import ensure_server_roles
 
 log = logging.getLogger(__name__)
 # --- migrations -----------------------------------------------------------------------
@@ -118,5 +119,8 @@ def upgrade(engine: Engine, *, backup: bool = True) -> str | None:
             command.upgrade(cfg, "head")
             if conn.in_transaction():
                 conn.commit()
+            # the server's roles and grants cover the tables this upgrade made
+            with conn.begin():
+                ensure_server_roles(conn)
     log.info("database upgraded from %s to %s", state.current, state.head)
     return backup_path
