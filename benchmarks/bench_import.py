@@ -278,21 +278,26 @@ def run(args: argparse.Namespace, url: str | None) -> None:
         extra = write_csv(work / f"r{batch}.csv", more, have, batch + 1)
         report = sheets.run_import(db, "referral", extra, actor=ACTOR)
         have += report.imported
-    keys = work / "keys"
-    sync.generate_key("US", directory=keys)
+    keys, their_keys, secret = work / "keys", work / "their-keys", "benchmark passphrase"
+    sync.generate_key("US", directory=keys, passphrase=secret)
+    sync.generate_key("PRC", directory=their_keys, passphrase=secret)
+    sync.register_key(db, "PRC (for timing)", (their_keys / sync.PUBLIC_KEY).read_bytes())
     package = work / "package.zip"
     result = timed(
         f"exchange export ({have:,} records)",
-        lambda: sync.export_package(db, package, actor=ACTOR, key_dir=keys),
+        lambda: sync.export_package(db, package, actor=ACTOR, key_dir=keys, passphrase=secret),
         results,
     )
     size = package.stat().st_size / 1e6
     results[-1] = (results[-1][0], results[-1][1], f"{result.total:,} records, {size:.0f} MB")
 
-    sync.register_key(db, "self (for timing)", (keys / sync.PUBLIC_KEY).read_bytes())
+    # opened as the counterpart would open it, on this database (so all unchanged)
+    sync.register_key(db, "US (for timing)", (keys / sync.PUBLIC_KEY).read_bytes())
     timed(
-        f"exchange verify + preview ({have:,}, all unchanged)",
-        lambda: sync.preview_import(db, package, actor=ACTOR),
+        f"exchange decrypt + verify + preview ({have:,}, all unchanged)",
+        lambda: sync.preview_import(
+            db, package, actor=ACTOR, key_dir=their_keys, passphrase=secret
+        ),
         results,
     )
     from workinggroup_app.exchange.sheets.xlsx_export import export_xlsx

@@ -242,6 +242,12 @@
             <numerusform>审计链完整：已校验 %n 个事件。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Signed checkpoint %1 (%2) matches; %n event(s) since.</source>
+        <translation>
+            <numerusform>与已签名的检查点 %1（%2）相符；其后 %n 个事件。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The chain is broken at event #%1: %2.</source>
         <translation>审计链在第 %1 号事件处断裂：%2。</translation>
@@ -669,6 +675,57 @@
     <message>
         <source>Took the counterpart&apos;s version.</source>
         <translation>已采用对方版本。</translation>
+    </message>
+    <message>
+        <source>Protect key…</source>
+        <translation>保护密钥…</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <source>The package is encrypted to the counterpart&apos;s registered key and to this side&apos;s, and signed with this side&apos;s.</source>
+        <translation>交换包加密给对方已登记的公钥和本方公钥，并以本方密钥签名。</translation>
+    </message>
+    <message>
+        <source>The private key is stored without a passphrase: protect it (Protect key…).</source>
+        <translation>私钥未设口令保护：请加以保护（保护密钥…）。</translation>
+    </message>
+    <message>
+        <source>The private key is now protected by a passphrase; its fingerprint is unchanged.</source>
+        <translation>私钥现已受口令保护；其指纹不变。</translation>
+    </message>
+    <message>
+        <source>Encrypted to: {0}.</source>
+        <translation>已加密给：{0}。</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Passphrase of the private key</source>
+        <translation>私钥口令</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase of at least {0} characters for this side&apos;s private key. It is asked whenever a package is written or opened; it cannot be recovered.</source>
+        <translation>请为本方私钥设置至少 {0} 个字符的口令。每次生成或打开交换包时都需输入；口令遗失后无法找回。</translation>
+    </message>
+    <message>
+        <source>The private key is protected: give its passphrase to use it.</source>
+        <translation>私钥受口令保护：请输入口令后使用。</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation>再次输入口令</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same.</source>
+        <translation>两次输入的口令不一致。</translation>
     </message>
 </context>
 <context>

@@ -2,13 +2,18 @@
 
 Four tabs over ``workinggroup_app.exchange.sync``:
 
-- Keys: create this side's signing key (its fingerprint is read to the counterpart by
-  telephone or in person), save the public key to send, register the counterpart's key.
-- Send: write a signed package of releasable records, optionally only those changed
-  since a date.
-- Receive: verify a package and preview what would change, then apply it. A package that
-  fails verification is refused with the reason; nothing from it is written.
+- Keys: create this side's key, protected by a passphrase (its fingerprint is read to the
+  counterpart by telephone or in person), protect an old key stored without one, save the
+  public key to send, register the counterpart's key.
+- Send: write a signed package of releasable records, encrypted to the counterpart key
+  chosen (and to this side's), optionally only those changed since a date.
+- Receive: decrypt and verify a package and preview what would change, then apply it. A
+  package that fails is refused with the reason; nothing from it is written.
 - Conflicts: records both sides changed; the user keeps ours or takes theirs.
+
+Whatever needs the private key asks for its passphrase in a ``PassphraseDialog`` (a wrong
+one is said there, and the user tries again); the passphrase is then kept in memory until
+this dialog closes, so that previewing and applying a package ask once.
 
 Everything runs through the op runner; the dialog decides nothing itself.
 """
@@ -16,6 +21,7 @@ Everything runs through the op runner; the dialog decides nothing itself.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,8 +30,10 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -74,6 +82,65 @@ def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
     return t
 
 
+class PassphraseDialog(QDialog):
+    """Asks for the passphrase of this side's private key, or a new one (twice). It stays
+    open until the caller, told by ``submitted``, accepts it or shows an error in it."""
+
+    submitted = Signal(str)
+
+    def __init__(self, new: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.new = new
+        self.setWindowTitle(self.tr("Passphrase of the private key"))
+        note = plain_label(
+            self.tr(
+                "Choose a passphrase of at least {0} characters for this side's private key. "
+                "It is asked whenever a package is written or opened; it cannot be recovered."
+            ).format(sync.MIN_PASSPHRASE)
+            if new
+            else self.tr("The private key is protected: give its passphrase to use it."),
+            self,
+        )
+        note.setWordWrap(True)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit(self)
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = plain_label("", self)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        if new:
+            form.addRow(self.tr("Passphrase again"), self.confirm)
+        else:
+            self.confirm.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def submit(self) -> None:
+        self.error.hide()
+        if self.new and self.passphrase.text() != self.confirm.text():
+            self.show_error(self.tr("The two passphrases are not the same."))
+            return
+        self.submitted.emit(self.passphrase.text())
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+
 class ExchangeDialog(QDialog):
     applied = Signal(object)  # the ImportResult of an applied package
 
@@ -84,6 +151,8 @@ class ExchangeDialog(QDialog):
         self.ctx = ctx
         self.key_dir = key_dir
         self.preview: sync.ImportResult | None = None
+        self.passphrase_dialog: PassphraseDialog | None = None
+        self._passphrase: str | None = None  # while this dialog is open
         self.setWindowTitle(self.tr("Exchange with the counterpart"))
         self.resize(900, 600)
         self.allowed = permissions.allowed(ctx.actor.role, "exchange")
@@ -125,10 +194,12 @@ class ExchangeDialog(QDialog):
         self.own_key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.own_name = QLineEdit("US", tab)
         self.create_key_button = QPushButton(self.tr("Create key"), tab)
+        self.protect_key_button = QPushButton(self.tr("Protect key…"), tab)
         self.save_public_button = QPushButton(self.tr("Save public key…"), tab)
         own_row = QHBoxLayout()
         own_row.addWidget(self.own_name, 1)
         own_row.addWidget(self.create_key_button)
+        own_row.addWidget(self.protect_key_button)
         own_row.addWidget(self.save_public_button)
 
         self.keys_list = QListWidget(tab)
@@ -153,6 +224,7 @@ class ExchangeDialog(QDialog):
         form.addRow(self.tr("Counterpart keys"), self.keys_list)
         form.addRow(self.tr("Register a key"), reg_row)
         self.create_key_button.clicked.connect(self.create_key)
+        self.protect_key_button.clicked.connect(self.protect_key)
         self.save_public_button.clicked.connect(self.save_public_key)
         self.register_button.clicked.connect(self.register_key)
         return tab
@@ -174,6 +246,7 @@ class ExchangeDialog(QDialog):
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_path, 1)
         out_row.addWidget(browse)
+        self.to_combo = QComboBox(tab)  # the registered counterpart keys
         self.export_button = QPushButton(self.tr("Write package"), tab)
         self.send_result = plain_label("", tab)
         self.send_result.setWordWrap(True)
@@ -181,12 +254,18 @@ class ExchangeDialog(QDialog):
             self.tr(
                 "Only records marked releasable to the counterpart are written, with the "
                 "fields shared with them; source grades, notes and internal records stay here."
+            )
+            + " "
+            + self.tr(
+                "The package is encrypted to the counterpart's registered key and to this "
+                "side's, and signed with this side's."
             ),
             tab,
         )
         note.setWordWrap(True)
         form = QFormLayout(tab)
         form.addRow("", note)
+        form.addRow(self.tr("For"), self.to_combo)
         form.addRow(self.tr("Records"), since_row)
         form.addRow(self.tr("Save as"), out_row)
         form.addRow("", self.export_button)
@@ -282,21 +361,34 @@ class ExchangeDialog(QDialog):
     def refresh(self) -> None:
         """Reload this side's key, the registered keys and the open conflicts."""
         try:
-            _key, info = sync.own_key(self.key_dir)
-            self.own_key_label.setText(
-                self.tr("{0}, key fingerprint {1}").format(info.name, info.fingerprint)
-            )
+            info = sync.key_info(self.key_dir)
+            text = self.tr("{0}, key fingerprint {1}").format(info.name, info.fingerprint)
+            if not info.protected:
+                text += "\n" + self.tr(
+                    "The private key is stored without a passphrase: protect it (Protect key…)."
+                )
+            self.own_key_label.setText(text)
             self.own_name.setText(info.name)
             self.save_public_button.setEnabled(self.allowed)
             self.create_key_button.setEnabled(False)  # replacing a key is a CLI --force act
+            self.protect_key_button.setEnabled(self.allowed and not info.protected)
         except DomainError as exc:
             self.own_key_label.setText(exc.message(self.ctx.lang))
             self.save_public_button.setEnabled(False)
             self.create_key_button.setEnabled(self.allowed)
+            self.protect_key_button.setEnabled(False)
         self.keys_list.clear()
+        chosen = self.to_combo.currentData()
+        self.to_combo.clear()
         with self.ctx.db.session() as session:
             for k in sync.registered_keys(session):
                 self.keys_list.addItem(f"{k.name} — {sync.short_fingerprint(k.fingerprint)}")
+                if k.active:
+                    self.to_combo.addItem(
+                        f"{k.name} — {sync.short_fingerprint(k.fingerprint)}", k.fingerprint
+                    )
+        if chosen is not None and self.to_combo.findData(chosen) >= 0:
+            self.to_combo.setCurrentIndex(self.to_combo.findData(chosen))
         self._fill_conflicts(sync.open_conflicts(self.ctx.db))
 
     def _start(self, op: Op, done: Any, failed: Any) -> None:
@@ -304,10 +396,83 @@ class ExchangeDialog(QDialog):
         op.parent = self
         op.success(done).failure(failed).run_in_background()
 
+    def done(self, result: int) -> None:
+        self._passphrase = None  # kept only while the dialog is open
+        super().done(result)
+
+    def _ask(self, new: bool, run: Callable[[str], Op], done: Any, failed: Any) -> None:
+        """Ask for a passphrase, then run ``run(passphrase)``; a wrong or unfit passphrase
+        is said in the passphrase dialog, which stays open; other errors go to ``failed``."""
+        dialog = PassphraseDialog(new, self)
+        self.passphrase_dialog = dialog
+
+        def submitted(text: str) -> None:
+            def ok(result: Any) -> None:
+                if not new:
+                    self._passphrase = text
+                dialog.accept()
+                done(result)
+
+            def bad(error: DomainError) -> bool:
+                if isinstance(error, sync.WrongPassphrase) or new:
+                    dialog.show_error(error.message(self.ctx.lang))
+                    return True
+                self._passphrase = text  # not refused as wrong: kept (asked again if it is)
+                dialog.accept()
+                return bool(failed(error))
+
+            self._start(run(text), ok, bad)
+
+        dialog.submitted.connect(submitted)
+        dialog.open()
+
+    def _with_key(self, run: Callable[[str | None], Op], done: Any, failed: Any) -> None:
+        """Run ``run(passphrase)``, asking for the passphrase first when the key is
+        protected and it was not given since this dialog opened."""
+        try:
+            info = sync.key_info(self.key_dir)
+        except DomainError as exc:
+            failed(exc)
+            return
+        if not info.protected:
+            self._start(run(None), done, failed)
+        elif self._passphrase is not None:
+
+            def bad(error: DomainError) -> bool:
+                if isinstance(error, (sync.WrongPassphrase, sync.PassphraseNeeded)):
+                    self._passphrase = None  # the key changed meanwhile: ask again
+                    self._ask(False, run, done, failed)
+                    return True
+                return bool(failed(error))
+
+            self._start(run(self._passphrase), done, bad)
+        else:
+            self._ask(False, run, done, failed)
+
     def create_key(self) -> None:
         name = self.own_name.text().strip() or "US"
-        op = exchange.generate_key(self.ctx, name, self.key_dir)
-        self._start(op, self._key_created, self._failed)
+        self._ask(
+            True,
+            lambda secret: exchange.generate_key(self.ctx, name, self.key_dir, secret),
+            self._key_created,
+            self._failed,
+        )
+
+    def protect_key(self) -> None:
+        self._ask(
+            True,
+            lambda secret: exchange.protect_key(self.ctx, secret, self.key_dir),
+            self._key_protected,
+            self._failed,
+        )
+
+    def _key_protected(self, info: sync.KeyInfo) -> None:
+        self.refresh()
+        self._say(
+            self.tr(
+                "The private key is now protected by a passphrase; its fingerprint is unchanged."
+            )
+        )
 
     def _key_created(self, info: sync.KeyInfo) -> None:
         self.refresh()
@@ -324,7 +489,7 @@ class ExchangeDialog(QDialog):
                 self, self.tr("Save the public key as"), "public-key.pem", "(*.pem)"
             )
         if path:
-            _key, info = sync.own_key(self.key_dir)
+            info = sync.key_info(self.key_dir)
             shutil.copyfile(info.public_path, path)
             self._say(self.tr("Public key saved: {0}").format(str(path)))
 
@@ -359,14 +524,20 @@ class ExchangeDialog(QDialog):
         since: date | None = None
         if self.since_check.isChecked():
             since = self.since_date.date().toPython()
-        op = exchange.export_package(
-            self.ctx,
-            out,
-            since=since,
-            key_dir=self.key_dir,
-            progress_label=self.tr("Writing the package…"),
+        to = self.to_combo.currentData()
+        self._with_key(
+            lambda secret: exchange.export_package(
+                self.ctx,
+                out,
+                since=since,
+                key_dir=self.key_dir,
+                progress_label=self.tr("Writing the package…"),
+                to=to,
+                passphrase=secret,
+            ),
+            self._exported,
+            self._failed,
         )
-        self._start(op, self._exported, self._failed)
 
     def _exported(self, result: sync.ExportResult) -> None:
         parts = [f"{self._type_word(k)}: {n}" for k, n in result.counts.items() if n] or [
@@ -376,6 +547,8 @@ class ExchangeDialog(QDialog):
             self.tr("Wrote {0} records to {1} ({2}).").format(
                 result.total, str(result.path), "; ".join(parts)
             )
+            + " "
+            + self.tr("Encrypted to: {0}.").format(", ".join(n for n, _fp in result.recipients))
         )
         self._say(self.send_result.text())
 
@@ -384,7 +557,13 @@ class ExchangeDialog(QDialog):
     def preview_package(self) -> None:
         path = Path(self.in_path.text().strip()).expanduser()
         self.apply_button.setEnabled(False)
-        self._start(exchange.preview_import(self.ctx, path), self._previewed, self._refused)
+        self._with_key(
+            lambda secret: exchange.preview_import(
+                self.ctx, path, key_dir=self.key_dir, passphrase=secret
+            ),
+            self._previewed,
+            self._refused,
+        )
 
     def _refused(self, error: DomainError) -> bool:
         self.preview = None
@@ -405,8 +584,17 @@ class ExchangeDialog(QDialog):
     def apply_package(self) -> None:
         path = Path(self.in_path.text().strip()).expanduser()
         self.apply_button.setEnabled(False)
-        op = exchange.apply_import(self.ctx, path, progress_label=self.tr("Importing the package…"))
-        self._start(op, self._applied, self._refused)
+        self._with_key(
+            lambda secret: exchange.apply_import(
+                self.ctx,
+                path,
+                progress_label=self.tr("Importing the package…"),
+                key_dir=self.key_dir,
+                passphrase=secret,
+            ),
+            self._applied,
+            self._refused,
+        )
 
     def _applied(self, result: Any) -> None:
         res: sync.ImportResult = result[0]

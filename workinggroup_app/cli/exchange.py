@@ -1,39 +1,175 @@
-"""``exchange ...``: signed packages with the counterpart::
+"""``exchange ...``: signed, encrypted packages with the counterpart::
 
     exchange keygen [--name NAME] [--force] [-o PUBLIC_KEY_COPY]
+    exchange protect-key
     exchange register-key --name NAME FILE
     exchange keys
-    exchange export [--since YYYY-MM-DD] -o FILE
+    exchange export [--since YYYY-MM-DD] [--to NAME] -o FILE
     exchange import FILE [--dry-run]
+    exchange show FILE
     exchange conflicts
     exchange resolve ID (--keep-mine | --take-theirs)
 
-Exit status: 0 done; 1 refused (a tampered package); 3 an import that left conflicts or
-records that could not be imported, for a person to look at.
+The private key is protected by a passphrase, taken (in this order) from the next line of
+standard input with ``--passphrase-stdin`` (after the sign-in password when
+``--password-stdin`` is used too), from the environment variable
+``WORKINGGROUP_KEY_PASSPHRASE``, or asked on the terminal.
+
+Exit status: 0 done; 1 refused (a tampered package, a wrong passphrase); 3 an import that
+left conflicts or records that could not be imported, for a person to look at.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from workinggroup_app.cli.base import Progress, actor, date_arg, lang_of, open_db, say, word_for
+from workinggroup_app.cli.base import (
+    Progress,
+    UsageError,
+    actor,
+    date_arg,
+    lang_of,
+    open_db,
+    say,
+    word_for,
+)
 
 REJECTED = 1
 NEEDS_ATTENTION = 3
+PASSPHRASE_ENV = "WORKINGGROUP_KEY_PASSPHRASE"
+PASSPHRASE_HELP = (
+    "The private key's passphrase is read from the next line of standard input with "
+    "--passphrase-stdin (the line after the sign-in password when --password-stdin is "
+    f"used too), else from the environment variable {PASSPHRASE_ENV}, else asked on the "
+    "terminal."
+)
+
+
+def _passphrase_option(p: argparse.ArgumentParser, what: str = "the key passphrase") -> None:
+    p.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help=f"read {what} from the next line of standard input",
+    )
+
+
+def _stdin_line(args: argparse.Namespace) -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise UsageError(
+            word_for(
+                args,
+                "--passphrase-stdin: standard input has no line for the key passphrase",
+                "--passphrase-stdin：标准输入中没有密钥口令这一行",
+            )
+        )
+    return line.rstrip("\r\n")
+
+
+def _no_terminal(args: argparse.Namespace, env: bool = True) -> UsageError:
+    hint_en = f" or set {PASSPHRASE_ENV}" if env else ""
+    hint_zh = f"或设置 {PASSPHRASE_ENV}" if env else ""
+    return UsageError(
+        word_for(
+            args,
+            f"no terminal to ask for the key passphrase: use --passphrase-stdin{hint_en}",
+            f"没有可用于输入密钥口令的终端：请使用 --passphrase-stdin{hint_zh}",
+        )
+    )
+
+
+def passphrase(args: argparse.Namespace, prompt: str = "") -> str:
+    """The passphrase of this side's key: a line of stdin, the environment, the terminal."""
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin_line(args)
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise _no_terminal(args)
+    return getpass.getpass(prompt or word_for(args, "Key passphrase: ", "密钥口令："))
+
+
+def new_passphrase(args: argparse.Namespace, *, env_ok: bool = True) -> str:
+    """A new passphrase: a line of stdin, the environment (when ``env_ok``), or asked twice
+    on the terminal."""
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin_line(args)
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if env_ok and from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        raise _no_terminal(args, env=env_ok)
+    first = getpass.getpass(word_for(args, "New key passphrase: ", "新的密钥口令："))
+    second = getpass.getpass(word_for(args, "New key passphrase again: ", "再次输入新的密钥口令："))
+    if first != second:
+        raise UsageError(word_for(args, "the passphrases differ", "两次输入的口令不一致"))
+    return first
+
+
+def unlock_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase of this side's key when it is protected; for an old unprotected key,
+    None and a warning to protect it."""
+    from workinggroup_app.exchange import sync
+
+    info = sync.key_info()
+    if info.protected:
+        return passphrase(args)
+    warn_unprotected(args)
+    return None
+
+
+def warn_unprotected(args: argparse.Namespace) -> None:
+    print(
+        word_for(
+            args,
+            "warning: this side's private key is stored without a passphrase; protect it "
+            "with 'exchange protect-key'",
+            "警告：本方私钥未设口令保护；请使用“exchange protect-key”加以保护",
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def add_commands(subparsers: Any) -> None:
     """Register ``exchange`` and its actions."""
-    ex = subparsers.add_parser("exchange", help="signed exchange packages with the counterpart")
+    ex = subparsers.add_parser(
+        "exchange",
+        help="signed, encrypted exchange packages with the counterpart",
+        description=PASSPHRASE_HELP,
+    )
     ex_sub = ex.add_subparsers(dest="exchange_command", metavar="ACTION", required=True)
 
-    kg = ex_sub.add_parser("keygen", help="create this side's signing key")
+    kg = ex_sub.add_parser(
+        "keygen",
+        help="create this side's key, protected by a passphrase",
+        description=f"Create this side's key. {PASSPHRASE_HELP} On a terminal it is asked twice.",
+    )
     kg.add_argument("--name", default="US", help="this side's name in packages (default: US)")
     kg.add_argument("--force", action="store_true", help="replace an existing key")
     kg.add_argument("-o", "--output", metavar="FILE", help="also copy the public key here")
+    _passphrase_option(kg, "the new key passphrase")
     kg.set_defaults(func=cmd_keygen)
+
+    pk = ex_sub.add_parser(
+        "protect-key",
+        help="encrypt this side's private key with a passphrase (or change it)",
+        description=(
+            "Encrypt this side's private key with a new passphrase, in place; the key and "
+            "its fingerprint stay the same. A key already protected is opened with its "
+            "current passphrase first (a change of passphrase). With --passphrase-stdin the "
+            "current passphrase (when there is one) and then the new one are the next lines "
+            f"of standard input; with {PASSPHRASE_ENV} set, that is the current one."
+        ),
+    )
+    _passphrase_option(pk, "the passphrase(s)")
+    pk.set_defaults(func=cmd_protect_key)
 
     rk = ex_sub.add_parser("register-key", help="trust the counterpart's public key")
     rk.add_argument("--name", required=True, help="who the key belongs to, e.g. 'PRC MPS'")
@@ -43,17 +179,47 @@ def add_commands(subparsers: Any) -> None:
     ks = ex_sub.add_parser("keys", help="show this side's key and the registered keys")
     ks.set_defaults(func=cmd_keys)
 
-    xo = ex_sub.add_parser("export", help="write a signed package of releasable records")
+    xo = ex_sub.add_parser(
+        "export",
+        help="write a signed package of releasable records, encrypted to the counterpart",
+        description=(
+            "Write a package signed with this side's key and encrypted to the registered "
+            "counterpart key chosen with --to (the only one registered by default) and to "
+            f"this side's own key, so that it can be opened here again ('exchange show'). {PASSPHRASE_HELP}"
+        ),
+    )
     xo.add_argument(
         "--since", type=date_arg, metavar="YYYY-MM-DD", help="only records changed since this date"
     )
+    xo.add_argument(
+        "--to",
+        metavar="NAME",
+        help="the registered counterpart key to encrypt to (its name or fingerprint); needed "
+        "only when more than one is registered",
+    )
     xo.add_argument("-o", "--output", required=True, metavar="FILE")
+    _passphrase_option(xo)
     xo.set_defaults(func=cmd_exchange_export)
 
-    xi = ex_sub.add_parser("import", help="verify a package and merge it")
+    xi = ex_sub.add_parser(
+        "import",
+        help="decrypt and verify a package and merge it",
+        description=f"Decrypt a package with this side's key, verify and merge it. {PASSPHRASE_HELP}",
+    )
     xi.add_argument("file", metavar="FILE")
     xi.add_argument("--dry-run", action="store_true", help="verify and preview; write nothing")
+    _passphrase_option(xi)
     xi.set_defaults(func=cmd_exchange_import)
+
+    xs = ex_sub.add_parser(
+        "show",
+        help="decrypt and verify a package and list what it holds, without importing it "
+        "(also one this side wrote)",
+        description=f"Decrypt and verify a package and list what it holds. {PASSPHRASE_HELP}",
+    )
+    xs.add_argument("file", metavar="FILE")
+    _passphrase_option(xs)
+    xs.set_defaults(func=cmd_show)
 
     xc = ex_sub.add_parser("conflicts", help="list conflicts waiting for a decision")
     xc.set_defaults(func=cmd_conflicts)
@@ -71,16 +237,44 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        info = sync.generate_key(args.name, overwrite=args.force, db=db, actor=actor(args))
+        who = actor(args)
+        sync.check_can_create(overwrite=args.force)  # before asking for a passphrase
+        secret = new_passphrase(args)
+        sync.check_new_passphrase(secret)
+        info = sync.generate_key(
+            args.name, passphrase=secret, overwrite=args.force, db=db, actor=who
+        )
     finally:
         db.dispose()
     if args.output:
         Path(args.output).write_bytes(info.public_path.read_bytes())
-    say(f"private key: {info.private_path} (keep it secret; readable by you only)")
+    say(f"private key: {info.private_path} (protected by your passphrase; readable by you only)")
     say(f"public key:  {args.output or info.public_path} (send it to the counterpart)")
     say(f"fingerprint: {info.fingerprint}")
     say("Read the fingerprint to the counterpart by another channel (telephone, in person)")
     say("so they can check the key they register is really yours.")
+    return 0
+
+
+def cmd_protect_key(args: argparse.Namespace) -> int:
+    from workinggroup_app.exchange import sync
+
+    db = open_db(args)
+    try:
+        who = actor(args)
+        info = sync.key_info()
+        current = None
+        if info.protected:
+            current = passphrase(args, word_for(args, "Current key passphrase: ", "当前密钥口令："))
+            sync.own_key(passphrase=current)  # a wrong one is refused before asking more
+        # the environment gives the key's passphrase: the new one only for a key without
+        new = new_passphrase(args, env_ok=not info.protected)
+        sync.check_new_passphrase(new)
+        info = sync.protect_key(new, passphrase=current, db=db, actor=who)
+    finally:
+        db.dispose()
+    say(f"private key protected: {info.private_path}")
+    say(f"fingerprint (unchanged): {info.fingerprint}")
     return 0
 
 
@@ -104,8 +298,10 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from workinggroup_app.exchange import sync
 
     try:
-        _key, info = sync.own_key()
+        info = sync.key_info()
         say(f"this side: {info.name}  {info.fingerprint}")
+        if not info.protected:
+            warn_unprotected(args)
     except DomainError as exc:
         say(exc.message(lang_of(args)))
     db = open_db(args)
@@ -129,8 +325,18 @@ def cmd_exchange_export(args: argparse.Namespace) -> int:
     db = open_db(args)
     progress = Progress("exporting")
     try:
+        who = actor(args)
+        with db.session() as session:  # no counterpart key: say so before asking anything
+            sync.choose_recipients(session, args.to)
+        secret = unlock_passphrase(args)
         result = sync.export_package(
-            db, args.output, since=args.since, actor=actor(args), progress=progress
+            db,
+            args.output,
+            since=args.since,
+            actor=who,
+            progress=progress,
+            to=args.to,
+            passphrase=secret,
         )
     finally:
         progress.clear()
@@ -141,6 +347,9 @@ def cmd_exchange_export(args: argparse.Namespace) -> int:
             say(f"{vocabulary.word('record_type_plural', key, lang)}: {n:,}")
     say(f"wrote {result.total:,} releasable records to {result.path}")
     say(f"signed with key {result.fingerprint}")
+    for name, fp in result.recipients:
+        ours = " (this side, to open it again: 'exchange show')" if fp == result.fingerprint else ""
+        say(f"encrypted to {name}{ours}: {fp}")
     return 0
 
 
@@ -190,10 +399,14 @@ def cmd_exchange_import(args: argparse.Namespace) -> int:
     db = open_db(args)
     progress = Progress("importing")
     try:
+        who = actor(args)
+        secret = unlock_passphrase(args)
         if args.dry_run:
-            result = sync.preview_import(db, args.file, actor=actor(args))
+            result = sync.preview_import(db, args.file, actor=who, passphrase=secret)
         else:
-            result = sync.apply_import(db, args.file, actor=actor(args), progress=progress)
+            result = sync.apply_import(
+                db, args.file, actor=who, progress=progress, passphrase=secret
+            )
     finally:
         progress.clear()
         db.dispose()
@@ -213,6 +426,36 @@ def cmd_exchange_import(args: argparse.Namespace) -> int:
         )
     if counts[sync.CONFLICT] or counts[sync.PROBLEM]:
         return NEEDS_ATTENTION
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from workinggroup_app.domain import vocabulary
+    from workinggroup_app.exchange import sync
+
+    lang = lang_of(args)
+    db = open_db(args)
+    try:
+        actor(args)
+        secret = unlock_passphrase(args)
+        with db.session() as session:
+            package = sync.inspect_package(session, args.file, passphrase=secret)
+    finally:
+        db.dispose()
+    when = package.created_at.strftime("%Y-%m-%d %H:%M UTC") if package.created_at else "?"
+    fp = sync.short_fingerprint(package.fingerprint)
+    say(f"package {package.path.name} from {package.sender} (key {fp}), made {when}")
+    for name, key_fp in package.recipients:
+        say(f"encrypted to {name}: {key_fp}")
+    counts: dict[str, int] = {}
+    for rec in package.records:
+        counts[rec.record_type] = counts.get(rec.record_type, 0) + 1
+    for key, n in counts.items():
+        say(f"{vocabulary.word('record_type_plural', key, lang)}: {n:,}")
+    for rec in package.records:
+        kind = vocabulary.word("record_type", rec.record_type, lang)
+        title = rec.content.get("title_zh" if lang.startswith("zh") else "title_en")
+        say(f"  {kind} {rec.reference} {_show(title)}")
     return 0
 
 

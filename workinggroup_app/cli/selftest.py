@@ -130,6 +130,23 @@ def step_libraries(state: State) -> str:
     key = Ed25519PrivateKey.generate()
     key.public_key().verify(key.sign(b"self-test"), b"self-test")
     checked.append("cryptography")
+    # age encryption of exchange packages (pyrage), to and from an Ed25519 key
+    from cryptography.hazmat.primitives import serialization
+
+    from workinggroup_app.exchange.sync.envelope import seal, unseal
+
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if unseal(seal(b"self-test", [raw]), key) != b"self-test":
+        raise SelfTestError("pyrage did not decrypt what it encrypted")
+    checked.append("pyrage")
+    # the private key's passphrase: OpenSSH format with bcrypt-pbkdf (bcrypt)
+    locked = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.BestAvailableEncryption(b"self-test"),
+    )
+    serialization.load_ssh_private_key(locked, b"self-test")
+    checked.append("bcrypt")
     # XLSX import/export
     from openpyxl import Workbook, load_workbook
 

@@ -6,6 +6,7 @@ back accepted too. Both directions, with and without the shipped reference data.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import zipfile
@@ -26,6 +27,7 @@ from workinggroup_app.services.setup import SetupRequest, set_up
 from workinggroup_app.storage.database import Database, open_database
 
 PASSWORD = "Liaison-Office-2026"
+PASSPHRASE = "liaison office key passphrase"
 
 
 @dataclass
@@ -40,10 +42,26 @@ class Office:
     shipped: bool  # the shipped reference data was loaded at set-up
 
     def export(self, path: Path, **kw) -> sync.ExportResult:
-        return sync.export_package(self.db, path, key_dir=self.keys, actor=self.actor, **kw)
+        return sync.export_package(
+            self.db, path, key_dir=self.keys, actor=self.actor, passphrase=PASSPHRASE, **kw
+        )
 
     def apply(self, path: Path) -> sync.ImportResult:
-        return sync.apply_import(self.db, path, actor=self.actor)
+        return sync.apply_import(
+            self.db, path, actor=self.actor, key_dir=self.keys, passphrase=PASSPHRASE
+        )
+
+    def preview(self, path: Path) -> sync.ImportResult:
+        return sync.preview_import(
+            self.db, path, actor=self.actor, key_dir=self.keys, passphrase=PASSPHRASE
+        )
+
+    def key(self):
+        return sync.own_key(self.keys, PASSPHRASE)[0]
+
+    def opened(self, path: Path) -> bytes:
+        """The signed zip inside a package, decrypted with this office's key."""
+        return sync.unseal(path.read_bytes(), self.key())
 
     def one(self, model, **where):
         with self.db.session() as s:
@@ -75,7 +93,7 @@ def office(db: Database, side: str, tmp_path: Path, load_reference_data: bool) -
         ),
     )
     keys = tmp_path / f"keys-{side}"
-    sync.generate_key(f"{side} liaison office", directory=keys)
+    sync.generate_key(f"{side} liaison office", directory=keys, passphrase=PASSPHRASE)
     return Office(side, db, result.actor, World(db, result.actor), keys, load_reference_data)
 
 
@@ -259,8 +277,8 @@ def build_world(o: Office) -> dict[str, int]:
     return ids
 
 
-def package_text(path: Path) -> str:
-    with zipfile.ZipFile(path) as zf:
+def package_text(path: Path, reader: Office) -> str:
+    with zipfile.ZipFile(io.BytesIO(reader.opened(path))) as zf:
         return "\n".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.endswith(".json"))
 
 
@@ -372,7 +390,7 @@ def test_a_full_package_is_accepted_by_a_fresh_counterpart_and_its_answer_too(
     ids = build_world(sender)
 
     result = sender.export(tmp_path / "first.zip")
-    text = package_text(tmp_path / "first.zip")
+    text = package_text(tmp_path / "first.zip", receiver)
     assert "SECRETCANARY" not in text and "secretcanary" not in text and "202-555-0199" not in text
     assert uuid_of(sender, models.Contact, ids["secret_contact"]) not in text
     assert "owner_user_id" not in text and "OWNERCANARY" not in text
@@ -559,10 +577,10 @@ def test_an_attendee_smuggling_a_field_or_naming_a_missing_contact_is_refused(pa
     us, prc = pair
     build_world(us)
     us.export(tmp_path / "p.zip")
-    key, _info = sync.own_key(us.keys)
+    key = us.key()
 
     def rewrite(dst: Path, change, format_version: int = sync.FORMAT_VERSION) -> None:
-        with zipfile.ZipFile(tmp_path / "p.zip") as zf:
+        with zipfile.ZipFile(io.BytesIO(us.opened(tmp_path / "p.zip"))) as zf:
             members = {n: zf.read(n) for n in zf.namelist()}
         doc = json.loads(members["records/meeting.json"])
         (rec,) = doc["records"].values()
@@ -578,9 +596,12 @@ def test_an_attendee_smuggling_a_field_or_naming_a_missing_contact_is_refused(pa
         }
         members["manifest.json"] = json.dumps(manifest).encode()
         members["signature.sig"] = key.sign(members["manifest.json"])  # a careless sender
-        with zipfile.ZipFile(dst, "w") as zf:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as zf:
             for name, body in members.items():
                 zf.writestr(sync.member_info(name), body, compresslevel=6)
+        recipients = [sync.raw_public_of(prc.key()), sync.raw_public_of(key)]
+        dst.write_bytes(sync.seal(out.getvalue(), recipients))
 
     before = prc.count(models.AuditEvent), prc.count(models.Meeting), prc.count(models.Agency)
     rewrite(tmp_path / "extra.zip", lambda rows: rows[1].update(email="secretcanary@dea.example"))
@@ -611,7 +632,7 @@ def test_an_attendee_smuggling_a_field_or_naming_a_missing_contact_is_refused(pa
         rows[0]["contact_id"] = "2f1c5b8e-8a47-4c31-9d5e-2b0f5c1e9a77"
 
     rewrite(tmp_path / "missing.zip", missing)
-    preview = sync.preview_import(prc.db, tmp_path / "missing.zip", actor=prc.actor)
+    preview = prc.preview(tmp_path / "missing.zip")
     (meeting,) = [i for i in preview.items if i.record_type == "meeting"]
     assert meeting.action == "problem"
     assert "Attendee 1, Contact: links to 2f1c5b8e" in meeting.message_en

@@ -4,6 +4,7 @@ signed; anything altered is refused whole; merging never overwrites a local edit
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -25,6 +26,8 @@ from workinggroup_app.exchange.sync.protocol import PackageRefused
 from workinggroup_app.read import finder
 from workinggroup_app.storage.database import open_database
 
+PASSPHRASE = "a long test passphrase"
+
 
 @dataclass
 class Side:
@@ -34,13 +37,23 @@ class Side:
     keys: Path
 
     def export(self, path: Path, **kw) -> sync.ExportResult:
-        return sync.export_package(self.db, path, key_dir=self.keys, **kw)
+        return sync.export_package(self.db, path, key_dir=self.keys, passphrase=PASSPHRASE, **kw)
 
     def preview(self, path: Path) -> sync.ImportResult:
-        return sync.preview_import(self.db, path)
+        return sync.preview_import(self.db, path, key_dir=self.keys, passphrase=PASSPHRASE)
 
     def apply(self, path: Path) -> sync.ImportResult:
-        return sync.apply_import(self.db, path)
+        return sync.apply_import(self.db, path, key_dir=self.keys, passphrase=PASSPHRASE)
+
+    def key(self):
+        return sync.own_key(self.keys, PASSPHRASE)[0]
+
+    def public(self) -> bytes:
+        return sync.raw_public_of(self.key())
+
+    def opened(self, path: Path) -> bytes:
+        """The signed zip inside a package, decrypted with this side's key."""
+        return sync.unseal(path.read_bytes(), self.key())
 
     def by_uuid(self, type_key: str, uuid: str):
         model = models.MODELS[type_key]
@@ -75,7 +88,7 @@ def make_side(name: str, db, tmp_path: Path) -> Side:
     w.make("agency", abbreviation="DEA", side="US", releasability="releasable")
     w.make("agency", abbreviation="MPS", side="PRC", releasability="releasable")
     keys = tmp_path / f"keys-{name}"
-    sync.generate_key(name, directory=keys)
+    sync.generate_key(name, directory=keys, passphrase=PASSPHRASE)
     return Side(name, db, w, keys)
 
 
@@ -155,8 +168,8 @@ def shared_world(us: Side) -> dict[str, int]:
     return ids
 
 
-def package_text(path: Path) -> str:
-    with zipfile.ZipFile(path) as zf:
+def package_text(path: Path, side: Side) -> str:
+    with zipfile.ZipFile(io.BytesIO(side.opened(path))) as zf:
         return "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())
 
 
@@ -168,7 +181,7 @@ def test_only_releasable_records_and_shared_fields_leave(us, prc, tmp_path):
     result = us.export(tmp_path / "p.zip")
     assert result.counts["referral"] == 1 and result.counts["entity"] == 1
     assert result.counts["action_item"] == 1 and result.counts["case"] == 0
-    text = package_text(tmp_path / "p.zip")
+    text = package_text(tmp_path / "p.zip", prc)
     assert "CANARY" not in text  # no US-only record, link, note or child of one
     for field in (
         "source_grade",
@@ -178,7 +191,7 @@ def test_only_releasable_records_and_shared_fields_leave(us, prc, tmp_path):
         '"releasability":"us_only"',
     ):
         assert field not in text
-    with zipfile.ZipFile(tmp_path / "p.zip") as zf:
+    with zipfile.ZipFile(io.BytesIO(prc.opened(tmp_path / "p.zip"))) as zf:
         assert sorted(zf.namelist()) == sorted(
             ["manifest.json", "signature.sig"] + [f"records/{t}.json" for t in sync.EXCHANGE_TYPES]
         )
@@ -234,14 +247,17 @@ def test_export_then_import_into_a_new_database_gives_equal_records(us, prc, tmp
 # --- what is refused -------------------------------------------------------------------------
 
 
-def rewrite(src: Path, dst: Path, change) -> None:
-    """Copy a package, letting ``change(members: dict[str, bytes])`` edit its members."""
-    with zipfile.ZipFile(src) as zf:
+def rewrite(src: Path, dst: Path, change, sender: Side, recipient: Side) -> None:
+    """Copy a package, letting ``change(members: dict[str, bytes])`` edit its members, and
+    encrypt it again to the same keys, as a sender (or one of the recipients) could."""
+    with zipfile.ZipFile(io.BytesIO(sender.opened(src))) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     change(members)
-    with zipfile.ZipFile(dst, "w") as zf:  # in the canonical form, so only content differs
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:  # in the canonical form, so only content differs
         for name, data in members.items():
             zf.writestr(sync.member_info(name), data, compresslevel=6)
+    dst.write_bytes(sync.seal(out.getvalue(), [recipient.public(), sender.public()]))
 
 
 def test_a_flipped_byte_is_refused_and_nothing_is_written(us, prc, tmp_path):
@@ -255,17 +271,25 @@ def test_a_flipped_byte_is_refused_and_nothing_is_written(us, prc, tmp_path):
         data[i] ^= 0x01
         members["records/referral.json"] = bytes(data)
 
-    rewrite(tmp_path / "p.zip", tmp_path / "flipped.zip", flip)
+    rewrite(tmp_path / "p.zip", tmp_path / "flipped.zip", flip, us, prc)
     with pytest.raises(PackageRefused, match=r"records/referral\.json .* was altered"):
         prc.apply(tmp_path / "flipped.zip")
 
     good = (tmp_path / "p.zip").read_bytes()  # any byte of the file, headers included
+    inner = prc.opened(tmp_path / "p.zip")  # and of the signed zip inside it
+    key = prc.key()
+    mine = sync.fingerprint(prc.public())
     with prc.db.session() as s:
         for i in range(len(good)):
             raw = bytearray(good)
             raw[i] ^= 0xFF
             with pytest.raises(PackageRefused):
-                sync.parse_package(s, bytes(raw), tmp_path / "p.zip")
+                sync.open_package(s, bytes(raw), tmp_path / "p.zip", key)
+        for i in range(len(inner)):
+            raw = bytearray(inner)
+            raw[i] ^= 0xFF
+            with pytest.raises(PackageRefused):
+                sync.parse_package(s, bytes(raw), tmp_path / "p.zip", recipient=mine)
     raw = bytearray(good)
     raw[len(raw) // 2] ^= 0xFF
     flipped = tmp_path / "raw.zip"
@@ -283,7 +307,7 @@ def test_a_wrong_signature_or_an_unknown_key_is_refused(us, prc, tmp_path):
     def forged(members):
         members["signature.sig"] = bytes(64)
 
-    rewrite(tmp_path / "p.zip", tmp_path / "forged.zip", forged)
+    rewrite(tmp_path / "p.zip", tmp_path / "forged.zip", forged, us, prc)
     with pytest.raises(PackageRefused, match="signature does not match"):
         prc.preview(tmp_path / "forged.zip")
 
@@ -292,7 +316,7 @@ def test_a_wrong_signature_or_an_unknown_key_is_refused(us, prc, tmp_path):
         m["record_counts"]["referral"] = 2
         members["manifest.json"] = json.dumps(m).encode()
 
-    rewrite(tmp_path / "p.zip", tmp_path / "manifest.zip", edited_manifest)
+    rewrite(tmp_path / "p.zip", tmp_path / "manifest.zip", edited_manifest, us, prc)
     with pytest.raises(PackageRefused, match="signature does not match"):
         prc.apply(tmp_path / "manifest.zip")
 
@@ -306,7 +330,7 @@ def test_a_wrong_signature_or_an_unknown_key_is_refused(us, prc, tmp_path):
 def test_a_non_releasable_record_inserted_by_hand_is_refused(us, prc, tmp_path):
     shared_world(us)
     us.export(tmp_path / "p.zip")
-    key, _info = sync.own_key(us.keys)
+    key = us.key()
 
     def smuggle(members, *, resign: bool, marking: str = "us_only", extra_field: bool = False):
         doc = json.loads(members["records/entity.json"])
@@ -333,16 +357,18 @@ def test_a_non_releasable_record_inserted_by_hand_is_refused(us, prc, tmp_path):
             members["manifest.json"] = json.dumps(m).encode()
             members["signature.sig"] = key.sign(members["manifest.json"])
 
-    rewrite(tmp_path / "p.zip", tmp_path / "a.zip", lambda m: smuggle(m, resign=False))
+    rewrite(tmp_path / "p.zip", tmp_path / "a.zip", lambda m: smuggle(m, resign=False), us, prc)
     with pytest.raises(PackageRefused, match="was altered"):
         prc.apply(tmp_path / "a.zip")
-    rewrite(tmp_path / "p.zip", tmp_path / "b.zip", lambda m: smuggle(m, resign=True))
+    rewrite(tmp_path / "p.zip", tmp_path / "b.zip", lambda m: smuggle(m, resign=True), us, prc)
     with pytest.raises(PackageRefused, match=r"ENT-2026-0099 .* not marked releasable"):
         prc.apply(tmp_path / "b.zip")
     rewrite(
         tmp_path / "p.zip",
         tmp_path / "c.zip",
         lambda m: smuggle(m, resign=True, marking="releasable", extra_field=True),
+        us,
+        prc,
     )
     with pytest.raises(PackageRefused, match=r"notes_en.*not shared"):
         prc.apply(tmp_path / "c.zip")
@@ -464,12 +490,12 @@ def test_taking_theirs_applies_their_version(us, prc, tmp_path):
 
 
 def test_the_private_key_is_readable_by_its_owner_only_and_never_replaced_by_accident(tmp_path):
-    info = sync.generate_key("US", directory=tmp_path / "k")
+    info = sync.generate_key("US", directory=tmp_path / "k", passphrase=PASSPHRASE)
     assert stat.S_IMODE(os.stat(info.private_path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "k").st_mode) == 0o700
     with pytest.raises(sync.ExchangeError, match="already exists"):
-        sync.generate_key("US", directory=tmp_path / "k")
-    assert sync.own_key(tmp_path / "k")[1].fingerprint == info.fingerprint
+        sync.generate_key("US", directory=tmp_path / "k", passphrase=PASSPHRASE)
+    assert sync.own_key(tmp_path / "k", PASSPHRASE)[1].fingerprint == info.fingerprint
 
 
 def test_registering_a_key_twice_or_a_bad_key_is_refused(us, tmp_path):
@@ -490,19 +516,29 @@ def cli(db_path, *argv: str) -> int:
 
 
 def test_the_command_line_round_trip(db_path, tmp_path, sqlite_template, capsys, monkeypatch):
-    monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(tmp_path / "us-data"))
+    us_data, prc_data = tmp_path / "us-data", tmp_path / "prc-data"
+    other = tmp_path / "prc.sqlite3"
+    shutil.copyfile(sqlite_template, other)
+    monkeypatch.setenv("WORKINGGROUP_KEY_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(prc_data))
+    assert cli(other, "exchange", "keygen", "--name", "PRC", "-o", str(tmp_path / "prc.pub")) == 0
+
+    monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(us_data))
     World(open_database(str(db_path))).make("entity", title_en="Shared", releasability="releasable")
     assert cli(db_path, "exchange", "keygen", "--name", "US", "-o", str(tmp_path / "us.pub")) == 0
     assert "fingerprint:" in capsys.readouterr().out
-    assert (
-        cli(db_path, "exchange", "export", "--since", "2000-01-01", "-o", str(tmp_path / "p.zip"))
-        == 0
-    )
-    assert "wrote 1 releasable records" in capsys.readouterr().out
+    export = ("exchange", "export", "--since", "2000-01-01", "-o", str(tmp_path / "p.zip"))
+    with pytest.raises(sync.ExchangeError, match="register the counterpart's public key first"):
+        cli(db_path, *export)
+    assert not (tmp_path / "p.zip").exists()
+    assert cli(db_path, "exchange", "register-key", "--name", "PRC", str(tmp_path / "prc.pub")) == 0
+    capsys.readouterr()
+    assert cli(db_path, *export) == 0
+    out = capsys.readouterr().out
+    assert "wrote 1 releasable records" in out
+    assert "encrypted to PRC:" in out and "encrypted to US (this side, to open it again" in out
 
-    other = tmp_path / "prc.sqlite3"
-    shutil.copyfile(sqlite_template, other)
-    monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(tmp_path / "prc-data"))
+    monkeypatch.setenv("WORKINGGROUP_DATA_DIR", str(prc_data))
     with pytest.raises(PackageRefused, match="not registered"):
         cli(other, "exchange", "import", str(tmp_path / "p.zip"))
     assert cli(other, "exchange", "register-key", "--name", "US", str(tmp_path / "us.pub")) == 0
@@ -520,10 +556,11 @@ def test_the_command_line_round_trip(db_path, tmp_path, sqlite_template, capsys,
 def test_a_package_applies_on_postgresql(us, pg_db, tmp_path):
     any_db = pg_db  # the sending side is SQLite (``us``): the receiving side a server
     shared_world(us)
-    us.export(tmp_path / "p.zip")
     other = make_side("PRC", any_db, tmp_path)
     sync.register_key(any_db, "US", (us.keys / sync.PUBLIC_KEY).read_bytes())
-    result = sync.apply_import(any_db, tmp_path / "p.zip")
+    sync.register_key(us.db, "PRC", (other.keys / sync.PUBLIC_KEY).read_bytes())
+    us.export(tmp_path / "p.zip")
+    result = other.apply(tmp_path / "p.zip")
     assert result.counts()["new"] == 4
     assert other.world.verify().ok
     with any_db.session() as s:

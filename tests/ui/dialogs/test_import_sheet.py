@@ -179,6 +179,19 @@ def test_the_export_dialog_writes_the_list_as_xlsx_in_chinese(ctx, agencies, qtb
     assert rows[1][2] == "=1+1" and ws.cell(2, 3).data_type == "s"
 
 
+def give_passphrase(qtbot, dialog, text: str, *, twice: bool = False) -> None:
+    """Type the passphrase into the passphrase dialog the exchange dialog opened."""
+    asked = dialog.passphrase_dialog
+    assert asked is not None and asked.isVisible()
+    asked.passphrase.clear()
+    qtbot.keyClicks(asked.passphrase, text)
+    if twice:
+        qtbot.keyClicks(asked.confirm, text)
+    qtbot.mouseClick(
+        asked.buttons.button(asked.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+
+
 def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies(
     ctx, qtbot, tmp_path, sqlite_template
 ):
@@ -188,17 +201,21 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     from workinggroup_app.storage.database import open_database
     from workinggroup_ui.dialogs.exchange import ExchangeDialog
 
+    secret = "our dialog passphrase"
     dialog = ExchangeDialog(ctx, key_dir=tmp_path / "our-keys")
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.save_public_button.isEnabled()  # no key yet
     qtbot.mouseClick(dialog.create_key_button, Qt.MouseButton.LeftButton)
+    give_passphrase(qtbot, dialog, secret, twice=True)
     ctx.ops.wait()
-    _key, ours = sync.own_key(tmp_path / "our-keys")
-    assert ours.fingerprint in dialog.own_key_label.text()
+    assert not dialog.passphrase_dialog.isVisible()
+    ours = sync.key_info(tmp_path / "our-keys")
+    assert ours.protected and ours.fingerprint in dialog.own_key_label.text()
+    assert sync.own_key(tmp_path / "our-keys", secret)[1].fingerprint == ours.fingerprint
 
-    # the counterpart: its own database and key; we register its public key
-    sync.generate_key("PRC", directory=tmp_path / "their-keys")
+    # the counterpart: its own database and key; each side registers the other's
+    sync.generate_key("PRC", directory=tmp_path / "their-keys", passphrase="their passphrase")
     shutil.copyfile(sqlite_template, tmp_path / "prc.sqlite3")
     theirs = open_database(str(tmp_path / "prc.sqlite3"))
     try:
@@ -213,7 +230,13 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
                 "releasability": "releasable",
             },
         )
-        sync.export_package(theirs, tmp_path / "in.zip", key_dir=tmp_path / "their-keys")
+        sync.register_key(theirs, "US", ours.public_path.read_bytes())
+        sync.export_package(
+            theirs,
+            tmp_path / "in.zip",
+            key_dir=tmp_path / "their-keys",
+            passphrase="their passphrase",
+        )
     finally:
         theirs.dispose()
     qtbot.keyClicks(dialog.key_name, "PRC MPS")
@@ -221,20 +244,24 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
     assert dialog.keys_list.count() == 1 and "PRC MPS" in dialog.keys_list.item(0).text()
+    assert dialog.to_combo.count() == 1 and "PRC MPS" in dialog.to_combo.currentText()
 
-    # a tampered copy is refused with the reason
+    # a tampered copy is refused with the reason (the passphrase is asked first)
     raw = bytearray((tmp_path / "in.zip").read_bytes())
     raw[len(raw) // 3] ^= 0xFF
     (tmp_path / "bad.zip").write_bytes(bytes(raw))
     qtbot.keyClicks(dialog.in_path, str(tmp_path / "bad.zip"))
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
+    give_passphrase(qtbot, dialog, secret)
     ctx.ops.wait()
     assert "refused" in dialog.error.text() and not dialog.apply_button.isEnabled()
 
     dialog.in_path.clear()
     qtbot.keyClicks(dialog.in_path, str(tmp_path / "in.zip"))
+    asked = dialog.passphrase_dialog
     qtbot.mouseClick(dialog.preview_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
+    assert dialog.passphrase_dialog is asked  # not asked again while the dialog is open
     assert dialog.plan_table.rowCount() == 1
     assert dialog.plan_table.item(0, 0).text() == "New"
     assert dialog.plan_table.item(0, 2).text() == "Storefront"
@@ -246,11 +273,14 @@ def test_the_exchange_dialog_creates_a_key_registers_theirs_previews_and_applies
     with ctx.db.session() as s:
         assert s.execute(select(models.Entity.title_zh)).scalars().all() == ["网店"]
 
-    # and our own package goes out
+    # and our own package goes out, encrypted to them (and to us)
     qtbot.keyClicks(dialog.out_path, str(tmp_path / "out.zip"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     ctx.ops.wait()
     assert (tmp_path / "out.zip").exists() and "Wrote 1 records" in dialog.send_result.text()
+    assert "Encrypted to: PRC MPS, US" in dialog.send_result.text()
+    their_key = sync.own_key(tmp_path / "their-keys", "their passphrase")[0]
+    assert sync.unseal((tmp_path / "out.zip").read_bytes(), their_key).startswith(b"PK")
 
 
 def test_a_whole_workbook_is_listed_checked_and_imported(ctx, qtbot, tmp_path):

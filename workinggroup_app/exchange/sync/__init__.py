@@ -1,14 +1,24 @@
-"""Signed exchange packages with the counterpart side.
+"""Signed and encrypted exchange packages with the counterpart side.
 
 The package is the public face of its modules: ``protocol`` (format, shared fields,
-errors), ``keys``, ``content``, ``export``, ``container`` (reading and checking a package),
-``plan`` (what an import would do), ``apply`` and ``conflicts``. Callers import from here.
+errors), ``keys``, ``content``, ``export``, ``envelope`` (encryption), ``container``
+(reading and checking a package), ``plan`` (what an import would do), ``apply`` and
+``conflicts``. Callers import from here.
 
-A package is one zip file::
+A package file is an `age <https://age-encryption.org/v1>`_ encrypted file (``envelope``)
+whose recipients are the registered counterpart key(s) the sender chose and the sender's
+own key (so the sender can open its own package again). The Ed25519 keys both sides
+already exchange to sign packages serve as age ``ssh-ed25519`` recipients: no second key
+exchange. This side's private key is stored encrypted with a passphrase (``keys``).
+Importing decrypts first (a package for another key, cut off, or with any byte changed is
+refused there), then checks the signed zip inside.
 
-    manifest.json           format and version, sender (name and key fingerprint), creation
-                            time, the --since date, record counts, and the SHA-256 and size
-                            of every member below
+Inside is one zip file::
+
+    manifest.json           format and version, sender (name and key fingerprint), the
+                            recipients (names and key fingerprints), creation time, the
+                            --since date, record counts, and the SHA-256 and size of every
+                            member below
     records/<type>.json     {"type": ..., "records": {uuid: record}} for each record type
     signature.sig           Ed25519 signature (64 raw bytes) over the bytes of manifest.json
 
@@ -29,8 +39,9 @@ UUID names our record in the links of that import, and content that differs only
 UUIDs name the links is the same content. A matched record is merged like any other (below):
 a package never overwrites it unless the rules say theirs is newer.
 
-Importing verifies, before reading a single record, that the manifest is signed by a key
-registered for the counterpart and that every member has the hash the manifest states;
+Importing verifies, before reading a single record, that the package decrypts with this
+side's key, that the manifest is signed by a key registered for the counterpart and names
+this side's key among the recipients, and that every member has the hash it states;
 it also refuses a record not marked releasable, a field that is not shared, and a package
 already imported. Nothing from a refused package is written.
 
@@ -57,7 +68,9 @@ from workinggroup_app.exchange.sync.container import (
     SIGNATURE,
     Incoming,
     Package,
+    inspect_package,
     member_info,
+    open_package,
     parse_package,
     read_package,
 )
@@ -67,17 +80,25 @@ from workinggroup_app.exchange.sync.content import (
     content_label,
     local_content,
 )
+from workinggroup_app.exchange.sync.envelope import recipient_tags, seal, ssh_tag, unseal
 from workinggroup_app.exchange.sync.export import ExportResult, export_package
 from workinggroup_app.exchange.sync.keys import (
     IDENTITY,
+    MIN_PASSPHRASE,
     PRIVATE_KEY,
     PUBLIC_KEY,
     KeyInfo,
+    check_can_create,
+    check_new_passphrase,
+    choose_recipients,
     fingerprint,
     generate_key,
+    key_info,
     keys_dir,
     own_key,
     parse_public_key,
+    protect_key,
+    raw_public_of,
     register_key,
     registered_keys,
     short_fingerprint,
@@ -105,7 +126,9 @@ from workinggroup_app.exchange.sync.protocol import (
     SHARED,
     ExchangeError,
     PackageRefused,
+    PassphraseNeeded,
     Progress,
+    WrongPassphrase,
 )
 
 __all__ = [
@@ -121,6 +144,7 @@ __all__ = [
     "MAX_MANIFEST",
     "MAX_MEMBER",
     "MAX_RATIO",
+    "MIN_PASSPHRASE",
     "NATURAL_KEYS",
     "NEW",
     "NOT_SHARED",
@@ -141,25 +165,39 @@ __all__ = [
     "KeyInfo",
     "Package",
     "PackageRefused",
+    "PassphraseNeeded",
     "PlanItem",
     "Progress",
+    "WrongPassphrase",
     "apply_import",
+    "check_can_create",
+    "check_new_passphrase",
+    "choose_recipients",
     "content_hash",
     "content_label",
     "export_package",
     "fingerprint",
     "generate_key",
+    "inspect_package",
+    "key_info",
     "keys_dir",
     "local_content",
     "member_info",
     "open_conflicts",
+    "open_package",
     "own_key",
     "parse_package",
     "parse_public_key",
     "preview_import",
+    "protect_key",
+    "raw_public_of",
     "read_package",
+    "recipient_tags",
     "register_key",
     "registered_keys",
     "resolve_conflict",
+    "seal",
     "short_fingerprint",
+    "ssh_tag",
+    "unseal",
 ]

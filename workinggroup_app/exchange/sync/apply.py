@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -46,14 +47,17 @@ def apply_import(
     *,
     actor: Actor = SYSTEM,
     progress: Progress | None = None,
+    key_dir: Path | None = None,
+    passphrase: str | None = None,
 ) -> ImportResult:
-    """Verify, plan and apply in one transaction: new and newer records are written,
-    conflicts are kept for a person to resolve, local edits are never overwritten."""
+    """Decrypt (with this side's key in ``key_dir``, unlocked with ``passphrase``), verify,
+    plan and apply in one transaction: new and newer records are written, conflicts are
+    kept for a person to resolve, local edits are never overwritten."""
     require(actor, "exchange")
     session = db.sessions()
     try:
         with session.begin():
-            package = read_package(session, path)
+            package = read_package(session, path, key_dir=key_dir, passphrase=passphrase)
             already_imported(session, package)
             planner = Planner(db, session, package, actor)
             items = planner.plan()

@@ -1,5 +1,7 @@
-"""Reading a package: the zip container checked member by member (sizes, ratios, names)
-before a byte is trusted, the signature verified, then each member parsed.
+"""Reading a package: decrypted with this side's key (``envelope``), then the zip inside
+checked member by member (sizes, ratios, names) before a byte is trusted, the signature
+verified (and that the signed manifest names this side among the recipients), then each
+member parsed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from workinggroup_app.domain import releasability, vocabulary
 from workinggroup_app.domain.children import CHILDREN
 from workinggroup_app.domain.models import ExchangeKey
 from workinggroup_app.exchange.sync.content import HISTORY_KEPT, content_hash
-from workinggroup_app.exchange.sync.keys import short_fingerprint
+from workinggroup_app.exchange.sync.envelope import unseal
+from workinggroup_app.exchange.sync.keys import (
+    fingerprint,
+    own_key,
+    raw_public_of,
+    short_fingerprint,
+)
 from workinggroup_app.exchange.sync.protocol import (
     EXCHANGE_TYPES,
     FORMAT,
@@ -65,6 +73,8 @@ class Package:
     fingerprint: str
     created_at: datetime | None
     records: list[Incoming]
+    # (name, fingerprint) of the keys the signed manifest says it is encrypted to
+    recipients: tuple[tuple[str, str], ...] = ()
 
     @property
     def sender(self) -> str:
@@ -201,16 +211,61 @@ def _read_member(raw: bytes, members: Mapping[str, _Member], name: str, limit: i
     return data
 
 
-def read_package(session: Session, path: str | os.PathLike[str]) -> Package:
-    """Open and verify a package; PackageRefused says exactly what is wrong."""
+def read_package(
+    session: Session,
+    path: str | os.PathLike[str],
+    *,
+    key_dir: Path | None = None,
+    passphrase: str | None = None,
+) -> Package:
+    """Open and verify a package with this side's key (in ``key_dir``, unlocked with
+    ``passphrase``); PackageRefused says exactly what is wrong."""
     p = Path(path)
     if not p.is_file():
         raise ExchangeError(f"No file {p}.", f"文件 {p} 不存在。")
-    return parse_package(session, p.read_bytes(), p)
+    key, _info = own_key(key_dir, passphrase)
+    return open_package(session, p.read_bytes(), p, key)
 
 
-def parse_package(session: Session, raw: bytes, path: Path) -> Package:
-    """Verify the bytes of a package (``read_package`` without the file)."""
+def open_package(session: Session, sealed: bytes, path: Path, private_key: Any) -> Package:
+    """Decrypt the bytes of a package with ``private_key`` and verify what is inside
+    (``read_package`` without the file)."""
+    raw = unseal(sealed, private_key, _known_keys(session))
+    return parse_package(session, raw, path, recipient=fingerprint(raw_public_of(private_key)))
+
+
+def _known_keys(session: Session) -> list[tuple[str, bytes]]:
+    """(name, raw public key) of every registered key: to say whom a package is for."""
+    keys = session.execute(select(ExchangeKey)).scalars()
+    return [(k.name, bytes.fromhex(k.public_key)) for k in keys]
+
+
+def inspect_package(
+    session: Session,
+    path: str | os.PathLike[str],
+    *,
+    key_dir: Path | None = None,
+    passphrase: str | None = None,
+) -> Package:
+    """Open and verify a package to read it, not to import it: one from the counterpart,
+    or one this side wrote (this side's key is among the recipients of every package it
+    writes), so that what was sent can be checked afterwards."""
+    p = Path(path)
+    if not p.is_file():
+        raise ExchangeError(f"No file {p}.", f"文件 {p} 不存在。")
+    key, _info = own_key(key_dir, passphrase)
+    raw = unseal(p.read_bytes(), key, _known_keys(session))
+    own = raw_public_of(key)
+    return parse_package(session, raw, p, recipient=fingerprint(own), own_public=own)
+
+
+def parse_package(
+    session: Session, raw: bytes, path: Path, *, recipient: str, own_public: bytes | None = None
+) -> Package:
+    """Verify the signed zip inside a package, decrypted by the key of fingerprint
+    ``recipient``, which its signed manifest must name among the recipients. With
+    ``own_public`` (this side's raw public key), a package this side signed is accepted
+    too (``inspect_package``); otherwise only one signed by a registered key."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -255,7 +310,16 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
     key = session.execute(
         select(ExchangeKey).where(ExchangeKey.fingerprint == fp, ExchangeKey.active.is_(True))
     ).scalar_one_or_none()
-    if key is None:
+    own = own_public is not None and fp == recipient == fingerprint(own_public)
+    if key is None and fp == recipient and not own:
+        raise refuse(
+            "it was written by this side (it is signed with this side's own key): a side "
+            "imports the counterpart's packages, not its own.",
+            "该交换包由本方生成（使用本方密钥签名）：只能导入对方的交换包，不能导入本方自己的。",
+        )
+    if own and own_public is not None:
+        signer, signer_raw = str(sender.get("name") or ""), own_public
+    elif key is None:
         raise refuse(
             f"it is signed with a key not registered here (fingerprint "
             f"{short_fingerprint(fp) or 'missing'}). Register the counterpart's public key "
@@ -263,16 +327,25 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
             f"其签名密钥未在本地登记（指纹 {short_fingerprint(fp) or '缺失'}）。"
             "请先与对方核对指纹后登记其公钥。",
         )
+    else:
+        signer, signer_raw = key.name, bytes.fromhex(key.public_key)
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(key.public_key)).verify(
-            signature, manifest_bytes
-        )
+        Ed25519PublicKey.from_public_bytes(signer_raw).verify(signature, manifest_bytes)
     except InvalidSignature:
         raise refuse(
             f"the signature does not match the manifest: the package was altered after "
-            f"signing, or not signed by {key.name}.",
-            f"签名与清单不符：交换包在签名后被改动，或并非由“{key.name}”签名。",
+            f"signing, or not signed by {signer}.",
+            f"签名与清单不符：交换包在签名后被改动，或并非由“{signer}”签名。",
         ) from None
+    recipients = _recipients(manifest)
+    if recipient not in {fp for _n, fp in recipients}:
+        raise refuse(
+            f"{signer} did not write it for this side: the signed manifest does not name "
+            f"this side's key ({short_fingerprint(recipient)}) among its recipients, so it "
+            "was passed on by someone else.",
+            f"“{signer}”并非为本方生成该交换包：已签名清单的接收方中没有本方密钥"
+            f"（{short_fingerprint(recipient)}），因此它是由他人转交的。",
+        )
     listed = manifest.get("members")
     if not isinstance(listed, dict):
         raise refuse("the manifest lists no members.", "清单未列出成员。")
@@ -300,8 +373,22 @@ def parse_package(session: Session, raw: bytes, path: Path) -> Package:
     except ValueError:
         created = None
     return Package(
-        p, manifest, hashlib.sha256(manifest_bytes).hexdigest(), key.name, fp, created, records
+        p,
+        manifest,
+        hashlib.sha256(manifest_bytes).hexdigest(),
+        signer,
+        fp,
+        created,
+        records,
+        recipients,
     )
+
+
+def _recipients(manifest: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    listed = manifest.get("recipients")
+    if not isinstance(listed, list) or not all(isinstance(r, dict) for r in listed):
+        raise refuse("the manifest names no recipients.", "清单未列出接收方。")
+    return tuple((str(r.get("name") or ""), str(r.get("key_fingerprint") or "")) for r in listed)
 
 
 def _check_part(record: str, part: str, columns: set[str], rows: Any) -> None:

@@ -1,14 +1,16 @@
 """Writing a package: the records the counterpart may see, since a date, with the agencies,
-entities, substances and contacts they link to, signed."""
+entities, substances and contacts they link to, signed, then encrypted to the counterpart
+key(s) chosen and to this side's own key (``envelope``)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import uuid as uuidlib
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -34,7 +36,8 @@ from workinggroup_app.exchange.sync.content import (
     references,
     scalar_columns,
 )
-from workinggroup_app.exchange.sync.keys import own_key
+from workinggroup_app.exchange.sync.envelope import seal
+from workinggroup_app.exchange.sync.keys import choose_recipients, own_key, raw_public_of
 from workinggroup_app.exchange.sync.protocol import (
     CARRIED,
     EXCHANGE_TYPES,
@@ -53,6 +56,8 @@ class ExportResult:
     counts: dict[str, int]
     manifest_sha256: str
     fingerprint: str
+    # (name, fingerprint) of each key the package is encrypted to: the counterpart's, ours
+    recipients: tuple[tuple[str, str], ...] = ()
 
     @property
     def total(self) -> int:
@@ -75,14 +80,29 @@ def export_package(
     actor: Actor = SYSTEM,
     key_dir: Path | None = None,
     progress: Progress | None = None,
+    to: str | Sequence[str] | None = None,
+    passphrase: str | None = None,
 ) -> ExportResult:
     """Write a signed package of the releasable records changed since ``since``, with the
-    releasable agencies, entities, substances and contacts they link to, changed or not."""
+    releasable agencies, entities, substances and contacts they link to, changed or not,
+    encrypted to the registered counterpart key(s) ``to`` (names or fingerprints; the only
+    one registered by default) and to this side's key, unlocked with ``passphrase``."""
     require(actor, "exchange")
-    key, info = own_key(key_dir)
+    with db.session() as session:
+        chosen_keys = [
+            (k.name, k.fingerprint, bytes.fromhex(k.public_key))
+            for k in choose_recipients(session, to)
+        ]
+    key, info = own_key(key_dir, passphrase)
+    recipients = [(n, fp) for n, fp, _raw in chosen_keys if fp != info.fingerprint]
+    recipients.append((info.name, info.fingerprint))
+    # ours too: this side can open the package it wrote again (inspect_package)
+    recipient_keys = [raw for _n, _fp, raw in chosen_keys] + [raw_public_of(key)]
     since_at = _since_instant(since)
     target = Path(path)
     now = utcnow().replace(microsecond=0)
+    # the audit trail signed as the package leaves: a copy of its head travels with it
+    signed = trail.checkpoint(db, "exchange", actor.username)
     with written_whole(target) as tmp:
         session = db.sessions()
         with session.begin():
@@ -117,10 +137,18 @@ def export_package(
                 "format_version": FORMAT_VERSION,
                 "package_id": str(uuidlib.uuid4()),
                 "sender": {"name": info.name, "key_fingerprint": info.fingerprint},
+                "recipients": [{"name": n, "key_fingerprint": fp} for n, fp in recipients],
                 "created_at": now.isoformat(),
                 "since": since_at.isoformat() if since_at else None,
                 "record_counts": counts,
                 "shared_fields": {k: list(v) for k, v in SHARED.items()},
+                "audit_checkpoint": None
+                if signed is None
+                else {
+                    "token": signed.token,
+                    "at": signed.at.isoformat(),
+                    "key_fingerprint": signed.fingerprint,
+                },
                 "members": {
                     name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                     for name, data in members.items()
@@ -128,11 +156,14 @@ def export_package(
             }
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
             signature = key.sign(manifest_bytes)
-            with zipfile.ZipFile(tmp, "w") as zf:
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w") as zf:
                 for name, data in ((MANIFEST, manifest_bytes), (SIGNATURE, signature)):
                     zf.writestr(member_info(name), data, compresslevel=6)
                 for name, data in members.items():
                     zf.writestr(member_info(name), data, compresslevel=6)
+            tmp.write_bytes(seal(inner.getvalue(), recipient_keys))
+            del inner
             manifest_sha = hashlib.sha256(manifest_bytes).hexdigest()
             _remember_export(session, states, exported, now)
             session.add(
@@ -159,12 +190,13 @@ def export_package(
                     "since": since_at.isoformat() if since_at else None,
                     "counts": counts,
                     "manifest_sha256": manifest_sha,
+                    "encrypted_to": [fp for _n, fp in recipients],
                 },
             )
         session.close()
     if progress is not None:
         progress(len(EXCHANGE_TYPES) + 1, len(EXCHANGE_TYPES) + 1)
-    return ExportResult(target, counts, manifest_sha, info.fingerprint)
+    return ExportResult(target, counts, manifest_sha, info.fingerprint, tuple(recipients))
 
 
 def _export_type(

@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -591,12 +592,18 @@ def result_of(package: Package, items: list[PlanItem], applied: bool) -> ImportR
 
 
 def preview_import(
-    db: Database, path: str | os.PathLike[str], *, actor: Actor = SYSTEM
+    db: Database,
+    path: str | os.PathLike[str],
+    *,
+    actor: Actor = SYSTEM,
+    key_dir: Path | None = None,
+    passphrase: str | None = None,
 ) -> ImportResult:
-    """Verify a package and say what importing it would change; nothing is written."""
+    """Decrypt (with this side's key in ``key_dir``, unlocked with ``passphrase``) and
+    verify a package, and say what importing it would change; nothing is written."""
     require(actor, "exchange")
     with db.session() as session:
-        package = read_package(session, path)
+        package = read_package(session, path, key_dir=key_dir, passphrase=passphrase)
         already_imported(session, package)
         items = Planner(db, session, package, actor).plan()
     return result_of(package, items, applied=False)

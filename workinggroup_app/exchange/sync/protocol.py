@@ -13,7 +13,8 @@ from workinggroup_app.domain.errors import DomainError
 
 FORMAT = "workinggroup-exchange"
 # 2: agencies travel as records, meetings carry their attendees.
-FORMAT_VERSION = 2
+# 3: the package is encrypted to its recipients (age), and the signed manifest names them.
+FORMAT_VERSION = 3
 
 
 # Record types exchanged, in the order an import creates them (targets before links).
@@ -160,6 +161,14 @@ Progress = Callable[[int, int], Any]
 
 class ExchangeError(DomainError):
     """An exchange step that cannot go ahead (no key, refused package...)."""
+
+
+class PassphraseNeeded(ExchangeError):
+    """This side's private key is protected and no passphrase was given: ask for one."""
+
+
+class WrongPassphrase(ExchangeError):
+    """The passphrase given does not open this side's private key; nothing was changed."""
 
 
 class PackageRefused(ExchangeError):
