@@ -40,6 +40,7 @@ from workinggroup_ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
     from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.storage.credentials import Credentials
     from workinggroup_app.storage.database import Database
     from workinggroup_ui.context import AppContext
 
@@ -137,6 +138,8 @@ class Starter:
         self.ctx: AppContext | None = None
 
     def start(self) -> None:
+        from workinggroup_app.storage.engine import normalise_url
+        from workinggroup_app.storage.server_roles import signs_in_as_person
         from workinggroup_ui.dialogs.error import show_error
         from workinggroup_ui.operations.runner import OpRunner
 
@@ -149,7 +152,32 @@ class Starter:
             error_handler=lambda exc: show_error(exc, self.window, self.lang),
             lang=lambda: self.lang,
         )
+        if url is not None and signs_in_as_person(normalise_url(url)):
+            self._sign_in_first(url)
+            return
         self._open(url)
+
+    def _sign_in_first(self, url: str) -> None:
+        """A shared server where each person connects as their own login: the sign-in
+        comes first, and its name and password open the connection."""
+        from workinggroup_app.support import logs
+        from workinggroup_ui.dialogs.sign_in import SignInDialog
+
+        self.window.show_message(QCoreApplication.translate("MainWindow", "Signing in…"))
+        dialog = SignInDialog(
+            None,
+            self.window,
+            lang=self.lang,
+            username=os_username(),
+            connect=lambda credentials: _open(url, credentials),
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.db is None:
+            self.on_fatal(0)
+            return
+        assert dialog.actor is not None
+        logs.note_database(dialog.db)
+        self.window.statusBar().clearMessage()
+        self._signed_in(dialog.db, dialog.actor)
 
     def _open(self, url: str | None) -> None:
         self.opener.run(lambda: _open(url), on_success=self._opened, on_failure=self._failed)
@@ -339,21 +367,24 @@ def remember_database(settings: Settings, url: str) -> None:
     settings.sync()
 
 
-def _open(url: str | None) -> Database:
-    """The database, opened and migrated; a server that cannot be reached is explained by
-    the connection check (refused, unknown host, password...) instead of a driver error."""
+def _open(url: str | None, credentials: Credentials | None = None) -> Database:
+    """The database, opened and migrated (as the person of ``credentials`` on a server
+    where each has their own login); a server that cannot be reached is explained by the
+    connection check (refused, unknown host, password...) instead of a driver error."""
     from sqlalchemy.exc import OperationalError
 
     from workinggroup_app.storage.database import open_database
 
     try:
-        return open_database(url)
+        return open_database(url, credentials=credentials)
     except OperationalError:
         from workinggroup_app.storage.connection import check_connection
         from workinggroup_app.storage.engine import normalise_url
         from workinggroup_app.storage.paths import default_database_url
+        from workinggroup_app.storage.server_roles import person_url
 
-        check_connection(normalise_url(url or default_database_url()))  # raises the reason
+        address = normalise_url(url or default_database_url())
+        check_connection(person_url(address, credentials))  # raises the reason
         raise
 
 

@@ -142,6 +142,9 @@ def show_error(
 ) -> None:
     """Show any exception: a DomainError as a plain message, anything else in ErrorDialog
     (with the path of its crash report, when one was written)."""
+    from workinggroup_app.storage import failures
+
+    exc = failures.explain(exc) or exc  # a full disk, a lost server: in the user's words
     if isinstance(exc, DomainError):
         QMessageBox.warning(
             parent, QApplication.translate("ErrorDialog", "Cannot do that"), exc.message(lang)

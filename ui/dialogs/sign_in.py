@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.domain.permissions import Actor
 from workinggroup_app.services import users
+from workinggroup_app.storage.credentials import Credentials
 from workinggroup_app.storage.database import Database
 from workinggroup_ui.widgets.text import ERROR_STYLE, named_edit
 
@@ -52,15 +53,19 @@ class SignInDialog(QDialog):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         parent: QWidget | None = None,
         *,
         lang: str = "en",
         username: str = "",
         purpose: str = "sign_in",
+        connect: Callable[[Credentials], Database] | None = None,
     ) -> None:
         super().__init__(parent)
+        # no database yet (``connect``): a shared server where each person connects as
+        # their own login, so the name and password open the connection first
         self.db = db
+        self.connect = connect
         self.lang = lang
         self.purpose = purpose
         self.actor: Actor | None = None
@@ -106,18 +111,28 @@ class SignInDialog(QDialog):
             self.show_error(self.tr("Enter your user name."))
             self.username.setFocus()
             return
+        password = self.password.text()
         try:
-            self.actor = _busy(
-                lambda: users.authenticate(
-                    self.db, name, self.password.text(), purpose=self.purpose
-                )
-            )
+            self.actor = _busy(lambda: self._authenticate(name, password))
         except DomainError as e:
             self.password.clear()
             self.show_error(e.message(self.lang))
             self.password.setFocus()
             return
         self.accept()
+
+    def _authenticate(self, name: str, password: str) -> Actor:
+        if self.db is not None:
+            return users.authenticate(self.db, name, password, purpose=self.purpose)
+        assert self.connect is not None
+        db = self.connect(Credentials(name, password))
+        try:
+            actor = users.authenticate(db, name, password, purpose=self.purpose)
+        except BaseException:
+            db.dispose()  # the next try connects with what is typed then
+            raise
+        self.db = db
+        return actor
 
 
 def sign_in(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from workinggroup_app.domain.errors import DomainError
 from workinggroup_app.services.core import Change
+from workinggroup_app.storage import failures
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,14 @@ class _Job(QRunnable):
             result, error = None, exc
         del fn  # the runner's reference in _live is the last one: released on the UI thread
         self.signals.finished.emit(self.number, result, error)
+
+
+def _expected(error: BaseException) -> DomainError | None:
+    """An error a user can act on: a DomainError, or a database failure (a full disk, a
+    lost server) put in their words by ``storage.failures``."""
+    if isinstance(error, DomainError):
+        return error
+    return failures.explain(error)
 
 
 @dataclass
@@ -178,7 +187,8 @@ class OpRunner(QObject):
                     on_success(result)
             elif isinstance(error, Cancelled):
                 log.info("operation cancelled by the user")
-            elif isinstance(error, DomainError):
+            elif (expected := _expected(error)) is not None:
+                error = expected
                 handled = on_failure(error) if on_failure is not None else None
                 if not handled:
                     QMessageBox.warning(

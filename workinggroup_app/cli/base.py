@@ -293,8 +293,15 @@ def expected(exc: Exception, lang: str) -> int | None:
     if isinstance(exc, ArgumentError):
         error(f"invalid database URL: {exc}")
         return USAGE
+    from workinggroup_app.storage import failures
+
+    explained = failures.explain(exc) if failures.is_driver_error(exc) else None
+    if explained is not None:
+        error(explained.message(lang))
+        return ERROR
     if isinstance(exc, OperationalError):
-        error(f"cannot use the database: {getattr(exc, 'orig', None) or exc}")
+        inner = str(getattr(exc, "orig", None) or exc).split("(Background on this error")[0]
+        error(f"cannot use the database: {inner.strip()}")
         return ERROR
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""

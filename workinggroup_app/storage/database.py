@@ -5,17 +5,28 @@ the CLI, the GUI and the tests call it explicitly.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from workinggroup_app.domain.errors import DomainError
+from workinggroup_app.storage import failures
 from workinggroup_app.storage.credentials import AccountKeeper, AccountState, Credentials
-from workinggroup_app.storage.engine import check_sqlite_integrity, create_app_engine, normalise_url
+from workinggroup_app.storage.engine import (
+    check_sqlite_integrity,
+    create_app_engine,
+    normalise_url,
+    sqlite_path,
+)
 from workinggroup_app.storage.migrate import schema_state, upgrade
 from workinggroup_app.storage.paths import default_database_url
+from workinggroup_app.storage.server_roles import ServerLogins, person_url, server_refused
 
 # --- the database object ---------------------------------------------------------------
 
@@ -48,27 +59,94 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read session (never takes the write lock); services open their own writes."""
-        with self.read_sessions() as s:
-            yield s
+        """A read session (never takes the write lock); services open their own writes.
+        (A server connection that died while idle is replaced before it is handed out.)"""
+        try:
+            with self.read_sessions() as s:
+                yield s
+        except Exception as exc:
+            explained = failures.explain(exc, self.url) if failures.is_driver_error(exc) else None
+            if explained is None:
+                raise
+            raise explained from exc
 
     def write[T](self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` in one write transaction and commit; PostgreSQL serialisation failures
-        and deadlocks are retried (twice), any other error rolls everything back."""
-        attempts = 3
+        and deadlocks are retried (twice), a connection lost before the commit once; any
+        other error rolls everything back. Failures a user can meet (full disk, damaged
+        file, lost server) come out as a ``StorageError`` in their words."""
+        attempts, lost_retried = 3, False
+        wal_before = self.wal_size()
         for attempt in range(attempts):
             session = self.sessions()
+            committing = False
             try:
                 with session.begin():
-                    return fn(session)
-            except OperationalError as exc:
-                code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+                    result = fn(session)
+                    committing = True  # the COMMIT follows: its outcome is the server's
+                return result
+            except Exception as exc:
+                if not failures.is_driver_error(exc):
+                    raise
+                orig = exc.orig if isinstance(exc, DBAPIError) else exc
+                code = getattr(orig, "sqlstate", None)
                 if code in ("40001", "40P01") and attempt < attempts - 1:
                     continue
-                raise
+                if failures.is_lost_connection(exc) and not committing and not lost_retried:
+                    lost_retried = True  # a restart or a blip: once more, on a new connection
+                    self.engine.dispose()
+                    continue
+                explained = self.failure(exc, wal_before)
+                if explained is None:
+                    raise
+                raise explained from exc
             finally:
                 session.close()
         raise AssertionError("unreachable")
+
+    def wal_size(self) -> int:
+        """The SQLite WAL's size now (0 on a server): what a write that fails on a full
+        disk has added to it tells how much the work needed."""
+        path = sqlite_path(self.url) if self.is_sqlite else None
+        wal = None if path is None else Path(f"{path}-wal")
+        return wal.stat().st_size if wal is not None and wal.exists() else 0
+
+    def failure(self, exc: BaseException, wal_before: int = 0) -> DomainError | None:
+        """What to raise instead of a failed write's driver error, in the user's words; None
+        when it is not one a user can meet (a bug). For writes outside ``write`` (an import's
+        own transaction): ``raise db.failure(exc) from exc`` after the rollback."""
+        if not failures.is_driver_error(exc):
+            return None
+        orig = exc.orig if isinstance(exc, DBAPIError) else exc
+        if getattr(orig, "sqlstate", None) == "42501":  # the server's grants (server_roles)
+            return server_refused()
+        if self.is_sqlite and failures.is_disk_full(exc):
+            return self._disk_full(wal_before)
+        return failures.explain(exc, self.url)
+
+    def checkpoint_wal(self) -> None:
+        """Copy the WAL into the file and cut it to nothing (SQLite; best effort). Before a
+        large write, so that if the disk runs out during it, the WAL holds only that
+        write's pages and giving them back needs no room; after such a failure, to give
+        them back."""
+        if not self.is_sqlite:
+            return
+        raw = None
+        with contextlib.suppress(DBAPIError, OSError, sqlite3.Error):
+            raw = self.engine.raw_connection()  # outside any transaction: no BEGIN
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if raw is not None:
+            raw.close()
+
+    def _disk_full(self, wal_before: int) -> DomainError:
+        """After a write the full disk refused: give back the space its rolled-back pages
+        took in the WAL (else every later command, even a read, fails), and say how much
+        the work needed (what it had written to the WAL when the disk ran out)."""
+        size = self.wal_size()
+        self.checkpoint_wal()
+        path = sqlite_path(self.url)
+        folder = path.parent if path is not None else Path.cwd()
+        return failures.disk_full(folder, max(size - wal_before, 0))
 
     def account_saved(self, session: Session, account: AccountState) -> None:
         """Tell every keeper of credentials (key file, server logins) about an account."""
@@ -85,7 +163,8 @@ def open_database(
     url: str | None = None, *, migrate: bool = True, credentials: Credentials | None = None
 ) -> Database:
     url = normalise_url(url or default_database_url())
-    engine = create_app_engine(url)
+    # a server address without a user name: each person connects as their own login
+    engine = create_app_engine(person_url(url, credentials))
     try:
         if engine.dialect.name == "sqlite":
             check_sqlite_integrity(engine)
@@ -96,4 +175,7 @@ def open_database(
     except BaseException:
         engine.dispose()
         raise
-    return Database(url, engine, credentials=credentials)
+    database = Database(url, engine, credentials=credentials)
+    if engine.dialect.name == "postgresql":  # logins follow the accounts
+        database.keepers.append(ServerLogins())
+    return database

@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from workinggroup_app.domain.errors import StorageError
+from workinggroup_app.storage import failures
 from workinggroup_app.storage.paths import check_local_path
 
 BACKUPS_KEPT = 5
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 def normalise_url(url: str) -> str:
@@ -44,6 +45,9 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA secure_delete=ON")
+    # the WAL is cut back to this after each checkpoint: a big or failed write does not
+    # keep its pages on disk (on a full disk they would block every later command)
+    cur.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     cur.close()
     dbapi_conn.isolation_level = level
 
@@ -134,16 +138,7 @@ def check_sqlite_integrity(engine: Engine, *, full: bool = False) -> None:
         with engine.connect() as conn:
             result = _start_up_check(conn, path, full=full)
     except Exception as exc:  # sqlite3 and SQLAlchemy wrap corruption differently
-        raise StorageError(
-            f"The database file {path} is damaged ({exc}). It was not changed. Restore a "
-            f"backup from {path.parent / 'backups'} with 'workinggroup-app restore FILE'.",
-            f"数据库文件 {path} 已损坏（{exc}）。文件未被更改。请用 "
-            f"'workinggroup-app restore 文件' 从 {path.parent / 'backups'} 恢复备份。",
-        ) from exc
+        inner = getattr(exc, "orig", None) or exc
+        raise failures.damaged(path, str(inner)) from exc
     if result != "ok":
-        raise StorageError(
-            f"The database file {path} failed its integrity check ({result}). It was not "
-            "changed. Restore a backup with 'workinggroup-app restore FILE'.",
-            f"数据库文件 {path} 未通过完整性检查（{result}）。文件未被更改。"
-            "请用 'workinggroup-app restore 文件' 恢复备份。",
-        )
+        raise failures.damaged(path, f"integrity check: {result}")

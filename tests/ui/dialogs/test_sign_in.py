@@ -224,3 +224,43 @@ def test_only_administrators_see_the_account_screen(db, qtbot, role):
     qtbot.addWidget(screen)
     assert screen.table is None
     assert "Only administrators" in screen.findChild(QLabel, "refusal").text()
+
+
+# --- a shared server where each person connects as their own login ----------------------------
+
+
+@pytest.mark.postgres
+def test_on_a_server_the_sign_in_opens_the_connection_as_the_persons_own_login(pg_url, qtbot):
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.storage.database import open_database
+    from workinggroup_app.storage.server_roles import login_name, signs_in_as_person
+    from workinggroup_ui.app import _open
+
+    owner = open_database(pg_url)  # db upgrade as the owner, then two accounts
+    users.create_first_administrator(owner, "boss", PW)
+    users.create_user(owner, Actor("boss", "administrator"), "liu", PW, "liaison")
+    owner.dispose()
+    u = make_url(pg_url)
+    address = f"postgresql://{u.host}:{u.port or 5432}/{u.database}"  # no user: each their own
+    assert signs_in_as_person(address.replace("postgresql://", "postgresql+psycopg://"))
+
+    dialog = SignInDialog(None, connect=lambda creds: _open(address, creds))
+    qtbot.addWidget(dialog)
+    dialog.username.setText("liu")
+    dialog.password.setText("not the password")
+    dialog.sign_in_button.click()
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.db is None
+    assert "password is wrong" in dialog.error.text()
+    dialog.password.setText(PW)
+    dialog.sign_in_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.actor.username == "liu" and dialog.actor.role == "liaison"
+    try:
+        with dialog.db.engine.connect() as conn:
+            login = conn.execute(text("SELECT session_user")).scalar()
+        assert login == login_name(u.database, "liu")  # the server knows who it is
+    finally:
+        dialog.db.dispose()

@@ -482,15 +482,13 @@ class Importer:
         self, *, exclude: Iterable[int] = (), progress: Progress | None = None
     ) -> ImportReport:
         """Check again inside one write transaction; import every row or none."""
-        session = self.db.sessions()
-        try:
-            with session.begin():
-                # a sheet with a problem writes nothing: write_in inserts only clean sheets
-                report = self.write_in(session, exclude=exclude, progress=progress)
-            if not report.problems:
-                self.sheet._memo = None  # imported: nothing left to check again
-        finally:
-            session.close()
+        self.db.checkpoint_wal()  # a full disk mid-import can then give all its pages back
+        # a sheet with a problem writes nothing: write_in inserts only clean sheets
+        report = self.db.write(
+            lambda session: self.write_in(session, exclude=exclude, progress=progress)
+        )
+        if not report.problems:
+            self.sheet._memo = None  # imported: nothing left to check again
         return report
 
     def write_in(

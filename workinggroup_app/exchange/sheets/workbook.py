@@ -226,6 +226,8 @@ def import_workbook(
 
         return report_part
 
+    db.checkpoint_wal()  # a full disk mid-import can then give all its pages back
+    wal_before = db.wal_size()
     session = db.sessions()
     try:
         session.begin()
@@ -251,9 +253,12 @@ def import_workbook(
                 s.report.imported, s.report.references = 0, []
         else:
             session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
-        raise
+        plain = db.failure(exc, wal_before)  # a full disk, a lost server: in words
+        if plain is None:
+            raise
+        raise plain from exc
     finally:
         session.close()
     if progress is not None:
