@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import logging
 import re
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -41,9 +42,20 @@ def _relative(path: Path) -> str:
 def test_the_import_contracts_hold():
     from importlinter.cli import lint_imports
 
+    # import-linter configures logging with dictConfig, which disables every logger that
+    # exists already (the application's own among them): put them back as they were, or a
+    # later test finds its log file empty
+    loggers = [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    disabled = {id(lg): lg.disabled for lg in loggers}
     out = io.StringIO()
-    with redirect_stdout(out):
-        code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    try:
+        with redirect_stdout(out):
+            code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    finally:
+        for lg in loggers:
+            lg.disabled = disabled[id(lg)]
     report = out.getvalue()
     assert code == 0, report
     for name in (
