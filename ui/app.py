@@ -138,8 +138,8 @@ class Starter:
         self.ctx: AppContext | None = None
 
     def start(self) -> None:
-        from workinggroup_app.storage.engine import normalise_url
-        from workinggroup_app.storage.server_roles import signs_in_as_person
+        from workinggroup_app.storage.database import opens_with_sign_in
+        from workinggroup_app.storage.paths import default_database_url
         from workinggroup_ui.dialogs.error import show_error
         from workinggroup_ui.operations.runner import OpRunner
 
@@ -152,14 +152,14 @@ class Starter:
             error_handler=lambda exc: show_error(exc, self.window, self.lang),
             lang=lambda: self.lang,
         )
-        if url is not None and signs_in_as_person(normalise_url(url)):
+        if opens_with_sign_in(url or default_database_url()):
             self._sign_in_first(url)
             return
         self._open(url)
 
-    def _sign_in_first(self, url: str) -> None:
-        """A shared server where each person connects as their own login: the sign-in
-        comes first, and its name and password open the connection."""
+    def _sign_in_first(self, url: str | None) -> None:
+        """An encrypted file, or a shared server where each person connects as their own
+        login: the sign-in comes first, and its name and password open the database."""
         from workinggroup_app.support import logs
         from workinggroup_ui.dialogs.sign_in import SignInDialog
 

@@ -69,10 +69,12 @@ class Cli:
             assert result.returncode == 0, (args, result.stdout, result.stderr)
         return result
 
-    def set_up(self, admin: str = "admin") -> None:
-        """The first administrator of the database, signed in from now on."""
+    def set_up(self, admin: str = "admin", *, encrypted: bool = False) -> None:
+        """The first administrator of the database, signed in from now on (a plain file,
+        which the tests read and tamper with directly, unless ``encrypted``)."""
         self.user = None
-        self("setup", "--admin", admin, "--password-stdin", "--no-reference-data",
+        plain = [] if encrypted else ["--no-encryption"]
+        self("setup", "--admin", admin, "--password-stdin", "--no-reference-data", *plain,
              stdin=PASSWORD + "\n")  # fmt: skip
         self.user = admin
 

@@ -5,8 +5,10 @@ workbook import with its dry-run report, and a script changing records through
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -16,7 +18,9 @@ from tests.cli.test_commands import (
 )
 from tests.exchange.sheets.test_workbook import SHEETS, workbook
 from workinggroup_app.domain import models
+from workinggroup_app.domain.errors import StorageError
 from workinggroup_app.services import office
+from workinggroup_app.storage.credentials import Credentials
 from workinggroup_app.storage.database import open_database
 
 
@@ -47,7 +51,13 @@ def test_setup_creates_the_administrator_profile_and_reference_data_once(tmp_pat
         stdin=PASSWORD + "\n",
     )
     assert "administrator jane.roe" in out.stdout and "added" in out.stdout
-    db = open_database(str(path))
+    # a new file is encrypted by default: no SQLite header, a key file, a recovery key shown
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    assert (tmp_path / "office.sqlite3.keys").exists()
+    assert re.search(r"RECOVERY KEY.*\n    ([A-Z2-7]{5}-){7}[A-Z2-7]{5}\n", out.stdout)
+    with pytest.raises(StorageError, match="encrypted: sign in"):
+        open_database(str(path))
+    db = open_database(str(path), credentials=Credentials("jane.roe", PASSWORD))
     try:
         profile = office.read_profile(db)
         assert profile == office.OfficeProfile("US", "INL <b>Beijing</b>", "releasable")
@@ -133,7 +143,7 @@ def test_workbook_import_dry_run_report_then_import_then_script_changes(tmp_path
     assert refused.returncode == 1 and "sent_on" in refused.stderr
     unknown = cli("record", "update", "--type", "cases", "CASE-2025-0007", "bogus=1", ok=False)
     assert unknown.returncode == 2 and "not a field" in unknown.stderr
-    db = open_database(str(path))
+    db = open_database(str(path), credentials=Credentials("jane", PASSWORD))  # encrypted
     try:
         with db.session() as s:
             ref = s.execute(select(models.Referral)).scalar_one()

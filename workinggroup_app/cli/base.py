@@ -127,6 +127,14 @@ def missing_file(url: str) -> Path | None:
     return None
 
 
+def encrypted_file(url: str) -> bool:
+    from workinggroup_app.storage.engine import normalise_url, sqlite_path
+    from workinggroup_app.storage.keyfile import key_file_for
+
+    path = sqlite_path(normalise_url(url))
+    return path is not None and key_file_for(path).exists()
+
+
 def open_db(
     args: argparse.Namespace,
     *,
@@ -149,7 +157,14 @@ def open_db(
         raise StorageError(f"There is no database at {missing}.", f"{missing} 处没有数据库。")
     if sign_in_as == "person" and sign_in_name(args) is None:
         raise NotSignedIn()  # before anything is opened or created
-    creds = credentials(args) if sign_in_as != "nobody" else None
+    named = sign_in_name(args) is not None
+    creds = credentials(args) if sign_in_as != "nobody" or named else None
+    if creds is None and encrypted_file(url):  # only a person's password opens its key
+        raise NotSignedIn(
+            "this database is encrypted: sign in first: workinggroup-app --user NAME "
+            "[--password-stdin] COMMAND",
+            "此数据库已加密：请先登录：workinggroup-app --user 用户名 [--password-stdin] 命令",
+        )
     db = open_database(url, migrate=migrate, credentials=creds)
     if sign_in_as == "nobody":
         return db

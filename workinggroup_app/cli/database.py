@@ -13,6 +13,7 @@ from workinggroup_app.cli.base import (
     ERROR,
     UsageError,
     actor,
+    credentials,
     database_url,
     lang_of,
     missing_file,
@@ -39,6 +40,16 @@ def add_commands(subparsers: Any) -> None:
     db_sub.add_parser(
         "check", help="read every page of the SQLite file (integrity check)"
     ).set_defaults(func=cmd_db_check)
+    db_sub.add_parser(
+        "encrypt",
+        help="encrypt a plain SQLite file in place (a plain copy is kept in backups/ first); "
+        "prints the recovery key once",
+    ).set_defaults(func=cmd_db_encrypt)
+    db_sub.add_parser(
+        "rekey",
+        help="give an encrypted SQLite file a new key and a new recovery key (other "
+        "accounts get their copy when their password is next set)",
+    ).set_defaults(func=cmd_db_rekey)
 
     au = subparsers.add_parser("audit", help="audit trail")
     au_sub = au.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -145,6 +156,77 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     say("integrity check: ok")
+    return 0
+
+
+def _sqlite_file_of(args: argparse.Namespace) -> Path:
+    from workinggroup_app.storage import backup
+    from workinggroup_app.storage.engine import sqlite_path
+
+    path = sqlite_path(database_url(args))
+    if path is None:
+        raise backup.server_database_error("encrypt")
+    return path
+
+
+def say_recovery_key(args: argparse.Namespace, key_file: Path, recovery_key: str) -> None:
+    """The recovery key, once: without it and every password, the file cannot be read."""
+    say(word_for(args, f"key file: {key_file}", f"密钥文件：{key_file}"))
+    say(
+        word_for(
+            args,
+            "RECOVERY KEY (shown this once; write it down and keep it apart from this "
+            "computer: with it an administrator can always open the database):",
+            "恢复密钥（仅显示这一次；请抄下并与本机分开保存：凭它管理员总能打开数据库）：",
+        )
+    )
+    say(f"    {recovery_key}")
+
+
+def cmd_db_encrypt(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage.encryption import encrypt_file
+
+    path = _sqlite_file_of(args)
+    db = open_db(args, migrate=False, must_exist=True)
+    try:
+        require(actor(args), "maintain_database")
+    finally:
+        db.dispose()
+    done = encrypt_file(path, credentials(args))
+    say(word_for(args, f"encrypted {path}", f"已加密 {path}"))
+    say_recovery_key(args, done.key_file, done.recovery_key)
+    if done.plain_copy is not None:
+        say(
+            word_for(
+                args,
+                f"the file as it was, NOT encrypted, is kept at {done.plain_copy}: delete it "
+                "once you have checked the encrypted database",
+                f"加密前的文件（未加密）保存在 {done.plain_copy}：确认加密后的数据库无误后请删除",
+            )
+        )
+    say(
+        word_for(
+            args,
+            "other accounts open it once an administrator sets a new password for them "
+            "(users reset-password NAME)",
+            "其他账户需由管理员为其设置新密码后方可打开（users reset-password 用户名）",
+        )
+    )
+    return 0
+
+
+def cmd_db_rekey(args: argparse.Namespace) -> int:
+    from workinggroup_app.storage.encryption import rekey
+
+    path = _sqlite_file_of(args)
+    db = open_db(args, migrate=False, must_exist=True)
+    try:
+        require(actor(args), "maintain_database")
+    finally:
+        db.dispose()
+    done = rekey(path, credentials(args))
+    say(word_for(args, f"new key for {path}", f"已为 {path} 更换密钥"))
+    say_recovery_key(args, done.key_file, done.recovery_key)
     return 0
 
 

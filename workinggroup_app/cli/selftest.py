@@ -147,6 +147,21 @@ def step_libraries(state: State) -> str:
     )
     serialization.load_ssh_private_key(locked, b"self-test")
     checked.append("bcrypt")
+    # encrypted SQLite files (SQLCipher), with the full-text index the search uses
+    from workinggroup_app.storage.engine import keyed, sqlcipher_module
+
+    sqlcipher = sqlcipher_module()
+    conn = sqlcipher.connect(":memory:")
+    try:
+        keyed(b"\x01" * 32)(conn, None)
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='trigram')")
+        conn.execute("INSERT INTO t VALUES ('芬太尼前体')")
+        if conn.execute("SELECT count(*) FROM t WHERE t MATCH '芬太尼'").fetchone()[0] != 1:
+            raise SelfTestError("SQLCipher's full-text index did not find what it holds")
+        version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    checked.append(f"SQLCipher {version}")
     # XLSX import/export
     from openpyxl import Workbook, load_workbook
 

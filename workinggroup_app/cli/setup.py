@@ -18,7 +18,14 @@ import getpass
 import sys
 from typing import Any
 
-from workinggroup_app.cli.base import UsageError, open_db, say, word_for
+from workinggroup_app.cli.base import (
+    UsageError,
+    database_url,
+    encrypted_file,
+    open_db,
+    say,
+    word_for,
+)
 
 SIDES = ("US", "PRC")
 RELEASABILITY = ("us_only", "releasable")
@@ -53,6 +60,12 @@ def add_commands(subparsers: Any) -> None:
         action="store_true",
         help="do not load the shipped agencies and substances",
     )
+    p.add_argument(
+        "--no-encryption",
+        action="store_true",
+        help="leave a new SQLite file unencrypted (by default it is encrypted, its key "
+        "wrapped for the administrator, and a recovery key is printed once)",
+    )
     p.set_defaults(func=cmd_setup)
 
 
@@ -84,6 +97,10 @@ def cmd_setup(args: argparse.Namespace) -> int:
         office=OfficeProfile(args.side, args.office_name, args.default_releasability),
         load_reference_data=not args.no_reference_data,
     )
+    from workinggroup_app.services.setup import AlreadySetUp
+
+    if encrypted_file(database_url(args)):  # an encrypted file has its administrator already
+        raise AlreadySetUp()
     db = open_db(args, sign_in_as="nobody")  # set-up itself refuses a database with accounts
     try:
         result = set_up(db, request)
@@ -103,4 +120,18 @@ def cmd_setup(args: argparse.Namespace) -> int:
     )
     if result.reference is not None:
         say(word_for(args, result.reference.summary_en(), result.reference.summary_zh()))
+    from workinggroup_app.storage.engine import sqlite_path
+
+    path = sqlite_path(database_url(args))
+    if path is not None and not args.no_encryption:
+        from workinggroup_app.cli.database import say_recovery_key
+        from workinggroup_app.storage.credentials import Credentials
+        from workinggroup_app.storage.encryption import encrypt_file
+
+        # nothing but the profile and reference data yet: no plain copy worth keeping
+        done = encrypt_file(
+            path, Credentials(result.actor.username, password), keep_plain_copy=False
+        )
+        say(word_for(args, f"encrypted {path}", f"已加密 {path}"))
+        say_recovery_key(args, done.key_file, done.recovery_key)
     return 0

@@ -252,3 +252,8 @@ def parse_datetime(field: str, value: object) -> datetime | None:
 
 def has_han(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def account_name(value: object) -> str:
+    """An account's user name as stored: cleaned, one line, lower case."""
+    return clean_text(value, multiline=False).lower()

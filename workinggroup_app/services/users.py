@@ -135,7 +135,7 @@ def _actor(u: User) -> Actor:
 
 
 def normalise_username(username: object) -> str:
-    return validators.clean_text(username, multiline=False).lower()
+    return validators.account_name(username)
 
 
 def _check_username(username: str) -> str:

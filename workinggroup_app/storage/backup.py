@@ -25,13 +25,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workinggroup_app.domain.errors import DatabaseTooNewError, DomainError, StorageError
+from workinggroup_app.storage import failures
 from workinggroup_app.storage.database import Database
 from workinggroup_app.storage.engine import (
     backup_sqlite,
     create_app_engine,
+    keyed,
     normalise_url,
+    sqlcipher_module,
     sqlite_path,
 )
+from workinggroup_app.storage.keyfile import key_file_for
 from workinggroup_app.storage.migrate import known_revisions
 
 log = logging.getLogger(__name__)
@@ -95,15 +99,18 @@ def backup_database(db: Database, dest: str | os.PathLike[str], *, overwrite: bo
     tmp = Path(tmp_name)
     try:
         backup_sqlite(db.engine, live, reason="manual", dest=tmp)
-        problem = _check_file(tmp, single_file=True)
+        problem = _check_file(tmp, single_file=True, key=db.key)
         if problem:
             raise StorageError(
                 f"The backup copy failed its check ({problem}); {target} was not written.",
                 f"备份副本未通过检查（{problem}）；未写入 {target}。",
             )
+        if db.key is not None:  # encrypted as the database is, its key file beside it
+            os.replace(key_file_for(tmp), key_file_for(target))
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+        key_file_for(tmp).unlink(missing_ok=True)
         for side in _sidecars(tmp):
             side.unlink(missing_ok=True)
     log.info("backed up %s to %s", live, target)
@@ -113,16 +120,21 @@ def backup_database(db: Database, dest: str | os.PathLike[str], *, overwrite: bo
 # --- checks ----------------------------------------------------------------------------------
 
 
-def _check_file(path: Path, *, single_file: bool = False) -> str:
-    """'' when ``path`` is a sound SQLite file, else what is wrong with it."""
+def _check_file(path: Path, *, single_file: bool = False, key: bytes | None = None) -> str:
+    """'' when ``path`` is a sound SQLite file (encrypted with ``key``), else what is wrong
+    with it."""
     try:
         with path.open("rb") as fh:
-            if fh.read(16) != SQLITE_HEADER:
+            if fh.read(16) != SQLITE_HEADER and key is None:
                 return "not an SQLite database"
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None)
+        if key is None:
+            conn = sqlite3.connect(str(path), isolation_level=None)
+        else:
+            conn = sqlcipher_module().connect(str(path), isolation_level=None)
+            keyed(key)(conn, None)
         try:
             if single_file:
                 conn.execute("PRAGMA journal_mode=DELETE")
@@ -133,7 +145,9 @@ def _check_file(path: Path, *, single_file: bool = False) -> str:
                 return "it has broken references between records"
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:  # sqlite3's or SQLCipher's DatabaseError
+        if not failures.is_driver_error(exc):
+            raise
         return str(exc)
     return ""
 
@@ -153,11 +167,25 @@ def schema_revision(path: Path) -> str | None:
         conn.close()
 
 
+def encrypted_restore(src: Path, target: Path | None) -> StorageError:
+    into = target or Path("the database")
+    return StorageError(
+        f"{src} or the database is encrypted, and this version restores only plain files. "
+        f"With the application closed, copy {src} over {into} and {key_file_for(src)} over "
+        f"{key_file_for(into)} (keep the current two first). Nothing was changed.",
+        f"{src} 或数据库已加密，本版本只能恢复未加密的文件。请在关闭应用后，将 {src} 复制覆盖 "
+        f"{into}，并将 {key_file_for(src)} 复制覆盖 {key_file_for(into)}（请先保留当前的两个"
+        "文件）。未作任何更改。",
+    )
+
+
 def check_backup_file(path: Path) -> str:
     """Refuse a file that is not a sound backup of this application's database.
 
     Returns the file's schema revision; raises StorageError or DatabaseTooNewError.
     """
+    if key_file_for(path).exists():
+        raise encrypted_restore(path, None)
     problem = _check_file(path)
     if problem:
         raise StorageError(
@@ -209,6 +237,8 @@ def restore_database(url_or_path: str, source: str | os.PathLike[str]) -> Restor
             f"{src} is the database itself; choose a backup file.",
             f"{src} 就是数据库本身；请选择一个备份文件。",
         )
+    if key_file_for(src).exists() or key_file_for(target).exists():
+        raise encrypted_restore(src, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Check a private copy: the user's file is never opened for writing, and what is
     # checked is exactly what goes into place.

@@ -16,17 +16,23 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workinggroup_app.domain.errors import DomainError
-from workinggroup_app.storage import failures
+from workinggroup_app.storage import failures, keyfile
 from workinggroup_app.storage.credentials import AccountKeeper, AccountState, Credentials
 from workinggroup_app.storage.engine import (
     check_sqlite_integrity,
     create_app_engine,
+    key_opens,
     normalise_url,
     sqlite_path,
 )
 from workinggroup_app.storage.migrate import schema_state, upgrade
 from workinggroup_app.storage.paths import default_database_url
-from workinggroup_app.storage.server_roles import ServerLogins, person_url, server_refused
+from workinggroup_app.storage.server_roles import (
+    ServerLogins,
+    person_url,
+    server_refused,
+    signs_in_as_person,
+)
 
 # --- the database object ---------------------------------------------------------------
 
@@ -34,9 +40,18 @@ from workinggroup_app.storage.server_roles import ServerLogins, person_url, serv
 class Database:
     """An open database: its engine and session factory. One per application window."""
 
-    def __init__(self, url: str, engine: Engine, *, credentials: Credentials | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        engine: Engine,
+        *,
+        credentials: Credentials | None = None,
+        key: bytes | None = None,
+    ) -> None:
         self.url = url
         self.engine = engine
+        # an encrypted SQLite file's key (storage/keyfile.py): every engine on it needs it
+        self.key = key
         # the person who opened it (see storage/credentials.py); None for set-up and tests
         self.credentials = credentials
         self.keepers: list[AccountKeeper] = []
@@ -45,7 +60,9 @@ class Database:
         # their own engine with ordinary deferred transactions, so a long read (a list, an
         # export) never holds the write lock; in WAL mode readers and the writer coexist.
         self.read_engine = (
-            create_app_engine(url, readonly=True) if engine.dialect.name == "sqlite" else engine
+            create_app_engine(url, readonly=True, key=key)
+            if engine.dialect.name == "sqlite"
+            else engine
         )
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -159,15 +176,32 @@ class Database:
             self.read_engine.dispose()
 
 
+def opens_with_sign_in(url: str) -> bool:
+    """Whether the name and password must come before the database can be opened: an
+    encrypted SQLite file (its key is unwrapped with them) or a shared server where each
+    person connects as their own login."""
+    url = normalise_url(url)
+    return keyfile.for_database(sqlite_path(url)) is not None or signs_in_as_person(url)
+
+
 def open_database(
     url: str | None = None, *, migrate: bool = True, credentials: Credentials | None = None
 ) -> Database:
     url = normalise_url(url or default_database_url())
+    path = sqlite_path(url)
+    key_file = keyfile.for_database(path)  # an encrypted file: the person's key to it
+    key = None
+    if key_file is not None:
+        if credentials is None:
+            raise keyfile.sign_in_first(path)
+        key = key_file.unlock(credentials)
     # a server address without a user name: each person connects as their own login
-    engine = create_app_engine(person_url(url, credentials))
+    engine = create_app_engine(person_url(url, credentials), key=key)
     try:
         if engine.dialect.name == "sqlite":
-            check_sqlite_integrity(engine)
+            if key_file is not None and path is not None and not key_opens(path, key or b""):
+                raise keyfile.wrong_key_file(path, key_file.path)  # a key, not this file's
+            check_sqlite_integrity(engine, encrypted=key is not None)
         if migrate:
             upgrade(engine)
         else:
@@ -175,7 +209,9 @@ def open_database(
     except BaseException:
         engine.dispose()
         raise
-    database = Database(url, engine, credentials=credentials)
+    database = Database(url, engine, credentials=credentials, key=key)
     if engine.dialect.name == "postgresql":  # logins follow the accounts
         database.keepers.append(ServerLogins())
+    if key_file is not None and key is not None:  # key copies follow the accounts
+        database.keepers.append(keyfile.KeyFileKeeper(key_file, key))
     return database

@@ -46,7 +46,9 @@ def is_driver_error(exc: BaseException) -> bool:
     a bulk path's own cursor)."""
     if isinstance(exc, (DBAPIError, sqlite3.Error)):
         return True
-    return type(exc).__module__.split(".")[0] == "psycopg" and isinstance(exc, Exception)
+    return type(exc).__module__.split(".")[0] in ("psycopg", "sqlcipher3") and isinstance(
+        exc, Exception
+    )
 
 
 def _driver_error(exc: BaseException) -> BaseException:

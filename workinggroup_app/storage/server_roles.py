@@ -126,9 +126,7 @@ def signs_in_as_person(url: str) -> bool:
     so the sign-in (name and password) comes before the connection."""
     parsed = make_url(url)
     return (
-        parsed.get_backend_name() == "postgresql"
-        and not parsed.username
-        and bool(parsed.database)
+        parsed.get_backend_name() == "postgresql" and not parsed.username and bool(parsed.database)
     )
 
 

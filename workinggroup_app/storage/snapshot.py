@@ -20,7 +20,7 @@ def snapshot_session(db: Database) -> Iterator[Session]:
     transaction is a WAL snapshot. PostgreSQL: REPEATABLE READ, READ ONLY.
     """
     if db.is_sqlite:
-        engine = create_app_engine(db.url, readonly=True)
+        engine = create_app_engine(db.url, readonly=True, key=db.key)
         try:
             with engine.connect() as conn:
                 conn.exec_driver_sql("BEGIN")

@@ -264,3 +264,37 @@ def test_on_a_server_the_sign_in_opens_the_connection_as_the_persons_own_login(p
         assert login == login_name(u.database, "liu")  # the server knows who it is
     finally:
         dialog.db.dispose()
+
+
+def test_an_encrypted_file_is_opened_by_the_sign_in_with_the_persons_password(tmp_path, qtbot):
+    from sqlalchemy import text
+
+    from workinggroup_app.storage import keyfile
+    from workinggroup_app.storage.credentials import Credentials
+    from workinggroup_app.storage.database import open_database, opens_with_sign_in
+    from workinggroup_app.storage.encryption import encrypt_file
+    from workinggroup_ui.app import _open
+
+    path = tmp_path / "office.sqlite3"
+    db = open_database(str(path))
+    users.create_first_administrator(db, "ada", PW)
+    db.dispose()
+    encrypt_file(path, Credentials("ada", PW), keep_plain_copy=False)
+    assert opens_with_sign_in(str(path))  # the desktop asks before it opens anything
+
+    dialog = SignInDialog(None, connect=lambda creds: _open(str(path), creds))
+    qtbot.addWidget(dialog)
+    dialog.username.setText("ada")
+    dialog.password.setText("not the password")
+    dialog.sign_in_button.click()
+    assert dialog.db is None and "password is wrong" in dialog.error.text()
+    assert dialog.password.text() == ""  # cleared for the next try
+    dialog.password.setText(PW)
+    dialog.sign_in_button.click()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.actor.username == "ada"
+    try:
+        with dialog.db.session() as s:
+            assert s.execute(text("SELECT username FROM app_user")).scalar() == "ada"
+        assert keyfile.key_file_for(path).exists()
+    finally:
+        dialog.db.dispose()
