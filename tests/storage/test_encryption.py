@@ -264,3 +264,23 @@ def test_a_large_encrypted_file_passes_the_quick_start_up_check(encrypted, monke
     with pytest.raises(StorageError) as err:
         open_database(str(path), credentials=ADA)
     assert "is damaged" in err.value.message_en and "key file" not in err.value.message_en
+
+
+def test_the_recovery_key_gives_a_forgotten_password_back_on_the_command_line(encrypted, tmp_path):
+    path, done = encrypted
+    cli = Cli(tmp_path, str(path))
+    wrong = cli("db", "recover", "ada", "--stdin", stdin="AAAAA-BBBBB\nNew-harbor-2027\n", ok=False)
+    assert wrong.returncode == 1 and "not the recovery key" in wrong.stderr
+    typed = done.recovery_key.lower()  # as someone types it back from paper
+    out = cli("db", "recover", "ada", "--stdin", stdin=f"{typed}\nNew-harbor-2027\n").stdout
+    assert "ada has a new password" in out
+    with pytest.raises(StorageError, match="password is wrong"):
+        open_database(str(path), credentials=ADA)  # the old password no longer opens it
+    db = open_database(str(path), credentials=Credentials("ada", "New-harbor-2027"))
+    try:
+        assert users.authenticate(db, "ada", "New-harbor-2027").role == "administrator"
+        with db.session() as s:
+            actors = [r[0] for r in s.execute(text("SELECT actor FROM audit_event"))]
+        assert "recovery-key" in actors  # the reset is in the trail, by the recovery key
+    finally:
+        db.dispose()

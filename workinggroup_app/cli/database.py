@@ -45,6 +45,15 @@ def add_commands(subparsers: Any) -> None:
         help="encrypt a plain SQLite file in place (a plain copy is kept in backups/ first); "
         "prints the recovery key once",
     ).set_defaults(func=cmd_db_encrypt)
+    rc = db_sub.add_parser(
+        "recover",
+        help="with the recovery key of an encrypted file, set a new password for an account "
+        "(an administrator who forgot theirs); asks for the key and the password, or reads "
+        "them from standard input (two lines) with --stdin",
+    )
+    rc.add_argument("name", metavar="NAME", help="the account to give a new password")
+    rc.add_argument("--stdin", action="store_true", help="read key, then password, from stdin")
+    rc.set_defaults(func=cmd_db_recover)
     db_sub.add_parser(
         "rekey",
         help="give an encrypted SQLite file a new key and a new recovery key (other "
@@ -210,6 +219,40 @@ def cmd_db_encrypt(args: argparse.Namespace) -> int:
             "other accounts open it once an administrator sets a new password for them "
             "(users reset-password NAME)",
             "其他账户需由管理员为其设置新密码后方可打开（users reset-password 用户名）",
+        )
+    )
+    return 0
+
+
+def cmd_db_recover(args: argparse.Namespace) -> int:
+    import getpass
+
+    from workinggroup_app.domain.permissions import Actor
+    from workinggroup_app.services import users
+    from workinggroup_app.storage.database import open_database
+
+    path = _sqlite_file_of(args)
+    if args.stdin:
+        recovery, password = (sys.stdin.readline().strip() for _ in range(2))
+    elif sys.stdin.isatty():
+        recovery = getpass.getpass(word_for(args, "Recovery key: ", "恢复密钥："))
+        password = getpass.getpass(word_for(args, "New password: ", "新密码："))
+        if password != getpass.getpass(word_for(args, "New password again: ", "再次输入：")):
+            raise UsageError(word_for(args, "the passwords differ", "两次输入的密码不一致"))
+    else:
+        raise UsageError("no terminal to ask for the recovery key: use --stdin")
+    if not recovery or not password:
+        raise UsageError("--stdin: give the recovery key and the new password on two lines")
+    db = open_database(str(path), recovery_key=recovery)
+    try:  # the key file gets this account's copy through the database's key keeper
+        users.set_password(db, Actor("recovery-key", "administrator"), args.name, password)
+    finally:
+        db.dispose()
+    say(
+        word_for(
+            args,
+            f"{users.normalise_username(args.name)} has a new password and opens {path} again",
+            f"{users.normalise_username(args.name)} 已设置新密码，可再次打开 {path}",
         )
     )
     return 0

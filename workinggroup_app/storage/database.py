@@ -185,16 +185,26 @@ def opens_with_sign_in(url: str) -> bool:
 
 
 def open_database(
-    url: str | None = None, *, migrate: bool = True, credentials: Credentials | None = None
+    url: str | None = None,
+    *,
+    migrate: bool = True,
+    credentials: Credentials | None = None,
+    recovery_key: str | None = None,
 ) -> Database:
+    """The database at ``url`` (default: the data folder's file), checked and migrated. An
+    encrypted file is opened with the key that ``credentials`` (or ``recovery_key``)
+    unwraps from its key file."""
     url = normalise_url(url or default_database_url())
     path = sqlite_path(url)
     key_file = keyfile.for_database(path)  # an encrypted file: the person's key to it
     key = None
     if key_file is not None:
-        if credentials is None:
+        if recovery_key is not None:
+            key = key_file.unlock_with_recovery(recovery_key)
+        elif credentials is None:
             raise keyfile.sign_in_first(path)
-        key = key_file.unlock(credentials)
+        else:
+            key = key_file.unlock(credentials)
     # a server address without a user name: each person connects as their own login
     engine = create_app_engine(person_url(url, credentials), key=key)
     try:
