@@ -178,6 +178,18 @@ def _sqlite_file_of(args: argparse.Namespace) -> Path:
     return path
 
 
+def _closed_by_an_administrator(args: argparse.Namespace) -> Path:
+    """The SQLite file, once an administrator has signed in to it; closed again, as the
+    whole-file commands (encrypt, rekey) need it."""
+    path = _sqlite_file_of(args)
+    db = open_db(args, migrate=False, must_exist=True)
+    try:
+        require(actor(args), "maintain_database")
+    finally:
+        db.dispose()
+    return path
+
+
 def say_recovery_key(args: argparse.Namespace, key_file: Path, recovery_key: str) -> None:
     """The recovery key, once: without it and every password, the file cannot be read."""
     say(word_for(args, f"key file: {key_file}", f"密钥文件：{key_file}"))
@@ -195,12 +207,7 @@ def say_recovery_key(args: argparse.Namespace, key_file: Path, recovery_key: str
 def cmd_db_encrypt(args: argparse.Namespace) -> int:
     from workinggroup_app.storage.encryption import encrypt_file
 
-    path = _sqlite_file_of(args)
-    db = open_db(args, migrate=False, must_exist=True)
-    try:
-        require(actor(args), "maintain_database")
-    finally:
-        db.dispose()
+    path = _closed_by_an_administrator(args)
     done = encrypt_file(path, credentials(args))
     say(word_for(args, f"encrypted {path}", f"已加密 {path}"))
     say_recovery_key(args, done.key_file, done.recovery_key)
@@ -261,12 +268,7 @@ def cmd_db_recover(args: argparse.Namespace) -> int:
 def cmd_db_rekey(args: argparse.Namespace) -> int:
     from workinggroup_app.storage.encryption import rekey
 
-    path = _sqlite_file_of(args)
-    db = open_db(args, migrate=False, must_exist=True)
-    try:
-        require(actor(args), "maintain_database")
-    finally:
-        db.dispose()
+    path = _closed_by_an_administrator(args)
     done = rekey(path, credentials(args))
     say(word_for(args, f"new key for {path}", f"已为 {path} 更换密钥"))
     say_recovery_key(args, done.key_file, done.recovery_key)
