@@ -285,11 +285,18 @@ def test_a_flipped_byte_is_refused_and_nothing_is_written(us, prc, tmp_path):
             raw[i] ^= 0xFF
             with pytest.raises(PackageRefused):
                 sync.open_package(s, bytes(raw), tmp_path / "p.zip", key)
+        original = sync.parse_package(s, inner, tmp_path / "p.zip", recipient=mine)
         for i in range(len(inner)):
             raw = bytearray(inner)
             raw[i] ^= 0xFF
-            with pytest.raises(PackageRefused):
-                sync.parse_package(s, bytes(raw), tmp_path / "p.zip", recipient=mine)
+            try:
+                read = sync.parse_package(s, bytes(raw), tmp_path / "p.zip", recipient=mine)
+            except PackageRefused:
+                continue
+            # a bit deflate never reads (the padding after a stream's last block) changes
+            # nothing: the same signed manifest and the same records come out, or it fails
+            assert read.manifest_sha256 == original.manifest_sha256, i
+            assert read.records == original.records, i
     raw = bytearray(good)
     raw[len(raw) // 2] ^= 0xFF
     flipped = tmp_path / "raw.zip"
